@@ -1,0 +1,64 @@
+# PCIem top-level build.
+#
+#   make            module, test drivers and user-space programs
+#   make deps       install the Debian packages the build and tests need
+#   make check      unit tests, lint and VM tests; ends with "N passed, N failed"
+#   make demo       boot a VM, create the walkthrough's device, show it working
+#
+# KVER selects the kernel (headers for building, the same image for the VM);
+# KDIR overrides the kernel build tree.
+
+KVER ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
+export KVER
+
+BUILD := $(CURDIR)/build
+BIN := $(BUILD)/bin
+
+CC ?= cc
+USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/uapi
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Debian packages for building and testing (make deps).
+DEPS := build-essential pkg-config kmod cpio xz-utils \
+	linux-headers-amd64 linux-image-amd64 linux-source-6.1 \
+	qemu-system-x86 busybox-static pciutils \
+	check libyaml-dev libsystemd-dev
+
+.PHONY: all module drivers userspace deps check demo clean \
+	check-unit check-lint check-vm
+
+all: module drivers userspace
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module modules
+
+drivers:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/drivers modules
+
+# Device programs used by the VM tests, run inside the guest.
+PROGS := $(patsubst tests/progs/%.c,$(BIN)/%,$(wildcard tests/progs/*.c))
+PROG_LIB := $(wildcard tests/progs/lib/*.c)
+PROG_HDRS := $(wildcard tests/progs/lib/*.h) uapi/pciem.h uapi/pciem_userspace.h
+
+userspace: $(PROGS)
+
+$(BIN)/%: tests/progs/%.c $(PROG_LIB) $(PROG_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Itests/progs/lib -pthread -o $@ $< $(PROG_LIB)
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing:" $$missing; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+		echo "deps: all installed"; \
+	fi
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/module clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/drivers clean
+	rm -rf $(BUILD)
+
+include tests/unit/unit.mk
