@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86-64 hooks that see every kernel mapping of a BAR.
+ *
+ * ioremap(), ioremap_wc/uc/cache(), pci_iomap(), devm_ioremap() and
+ * memremap() of non-RAM all end in __ioremap_caller(phys, size, ...), so a
+ * kretprobe there sees the physical range on entry (rdi, rsi) and the new
+ * virtual address on return, before the caller can use it.  iounmap() is
+ * where every one of those mappings ends.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+
+#include "pciem_internal.h"
+
+struct ioremap_call {
+	phys_addr_t phys;
+	unsigned long size;
+};
+
+static struct kretprobe ioremap_probe;
+
+static int ioremap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ioremap_call *call = (struct ioremap_call *)ri->data;
+	static unsigned long reported_missed;
+	unsigned long missed = READ_ONCE(ioremap_probe.nmissed);
+
+	/* A missed call may have been a BAR mapping left unredirected. */
+	if (missed != READ_ONCE(reported_missed)) {
+		WRITE_ONCE(reported_missed, missed);
+		pr_err("%lu ioremap calls were not intercepted (too many at once); a BAR mapped then does not reach its device\n",
+		       missed);
+	}
+	call->phys = regs->di;
+	call->size = regs->si;
+	/* Non-zero: no return probe for mappings of anything else. */
+	return !pciem_intercept_wants(call->phys, call->size);
+}
+
+static int ioremap_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ioremap_call *call = (struct ioremap_call *)ri->data;
+	unsigned long va = regs_return_value(regs);
+
+	if (va)
+		pciem_intercept_mapped(call->phys, call->size, va);
+	return 0;
+}
+
+static struct kretprobe ioremap_probe = {
+	.kp.symbol_name = "__ioremap_caller",
+	.entry_handler = ioremap_entry,
+	.handler = ioremap_return,
+	.data_size = sizeof(struct ioremap_call),
+	/* ioremap sleeps; allow many callers to be inside it at once. */
+	.maxactive = 64,
+};
+
+static int iounmap_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	pciem_intercept_unmapped(regs->di);
+	return 0;
+}
+
+static struct kprobe iounmap_probe = {
+	.symbol_name = "iounmap",
+	.pre_handler = iounmap_pre,
+};
+
+int pciem_arch_hooks_init(void)
+{
+	int ret;
+
+	ret = register_kretprobe(&ioremap_probe);
+	if (ret) {
+		pr_err("cannot probe %s (%d): BAR mappings cannot be intercepted\n",
+		       ioremap_probe.kp.symbol_name, ret);
+		return ret;
+	}
+	ret = register_kprobe(&iounmap_probe);
+	if (ret) {
+		pr_err("cannot probe %s (%d)\n", iounmap_probe.symbol_name,
+		       ret);
+		unregister_kretprobe(&ioremap_probe);
+		return ret;
+	}
+	return 0;
+}
+
+void pciem_arch_hooks_exit(void)
+{
+	unregister_kprobe(&iounmap_probe);
+	unregister_kretprobe(&ioremap_probe);
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86-64 kernel page-table edits for BAR mappings.
+ *
+ * The entries changed belong to mappings that the intercept code has just
+ * been handed (or is retiring), so no other code walks or edits them
+ * concurrently; the caller serializes with its own lock and flushes TLBs.
+ * Kernel PMD pages for the vmalloc/ioremap area are shared by every page
+ * table, so an edit is seen by all CPUs once their TLBs are flushed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/smp.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+
+#include "pciem_internal.h"
+
+/*
+ * Replace a 2 MiB mapping by a page table of 512 entries mapping the same
+ * memory with the same attributes.  iounmap() leaves the table in place and
+ * a later huge mapping frees it with free_page(), which matches the
+ * allocation here.
+ */
+static int split_pmd(pmd_t *pmd)
+{
+	pgprot_t prot = pgprot_large_2_4k(pmd_pgprot(*pmd));
+	unsigned long pfn = pmd_pfn(*pmd);
+	pte_t *table;
+	unsigned int i;
+
+	table = (pte_t *)get_zeroed_page(GFP_ATOMIC);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		set_pte(&table[i], pfn_pte(pfn + i, prot));
+	set_pmd(pmd, __pmd(__pa(table) | _KERNPG_TABLE));
+	return 0;
+}
+
+/**
+ * pciem_arch_remap_page - point one kernel page of a mapping elsewhere
+ * @va: page-aligned kernel virtual address inside an ioremap'd range
+ * @pfn: page frame to map there
+ * @prot: protection (PAGE_KERNEL for write-back RAM)
+ *
+ * Context: any; does not sleep.  The caller flushes TLBs afterwards.
+ * Return: 0, -EFAULT if @va is not mapped, -ENOMEM, or -EOPNOTSUPP for a
+ * 1 GiB mapping (BARs are at most 512 MiB, so only a foreign mapping that
+ * spans one could be mapped so).
+ */
+int pciem_arch_remap_page(unsigned long va, unsigned long pfn, pgprot_t prot)
+{
+	unsigned int level;
+	pte_t *pte;
+	int ret;
+
+	pte = lookup_address(va, &level);
+	if (!pte || !pte_present(*pte))
+		return -EFAULT;
+	if (level == PG_LEVEL_2M) {
+		ret = split_pmd((pmd_t *)pte);
+		if (ret)
+			return ret;
+		pte = lookup_address(va, &level);
+	}
+	if (level != PG_LEVEL_4K)
+		return -EOPNOTSUPP;
+	set_pte(pte, pfn_pte(pfn, prot));
+	return 0;
+}
+
+static void flush_local(void *unused)
+{
+	__flush_tlb_all();
+}
+
+/*
+ * flush_tlb_kernel_range() is not exported; flush everything everywhere.
+ * Mappings are made rarely, so the cost does not matter.  Interrupts are
+ * only off if a caller mapped a BAR from atomic context, which ioremap
+ * forbids anyway; then only this CPU can be flushed.
+ */
+void pciem_arch_flush_tlb(void)
+{
+	if (irqs_disabled()) {
+		__flush_tlb_all();
+		return;
+	}
+	on_each_cpu(flush_local, NULL, 1);
+}
+
+phys_addr_t pciem_arch_max_phys(void)
+{
+	return (1ULL << boot_cpu_data.x86_phys_bits) - 1;
+}
