@@ -33,8 +33,9 @@ static int alloc_window_64(struct resource *win, u64 size)
 /*
  * A 32-bit BAR must sit below 4 GiB, where the top level of iomem has no
  * free space on common machines; carve it out of a host bridge's memory
- * window instead.  Caller holds pci_lock_rescan_remove(), so the root bus
- * list and its windows are stable.
+ * window instead, skipping the legacy windows below 1 MiB (VGA).  Caller
+ * holds pci_lock_rescan_remove(), so the root bus list and its windows are
+ * stable.
  */
 static int alloc_window_32(struct resource *win, u64 size)
 {
@@ -47,7 +48,7 @@ static int alloc_window_32(struct resource *win, u64 size)
 			continue;	/* virtual buses: ours, VMD */
 		pci_bus_for_each_resource(bus, res, i) {
 			if (!res || !(res->flags & IORESOURCE_MEM) ||
-			    res->end > U32_MAX)
+			    res->start < SZ_1M || res->end > U32_MAX)
 				continue;
 			if (!allocate_resource(res, win, size, res->start,
 					       res->end, size, NULL, NULL))

@@ -24,9 +24,9 @@ static unsigned int cap_length(const struct pciem_cap *cap)
 	case PCIEM_CAP_PM:
 		return PCI_PM_SIZEOF;
 	case PCIEM_CAP_MSI:
-		if (cap->msi.has_masking)
-			return cap->msi.has_64bit ? 24 : 20;
-		return cap->msi.has_64bit ? 14 : 10;
+		if (cap->u.msi.has_masking)
+			return cap->u.msi.has_64bit ? 24 : 20;
+		return cap->u.msi.has_64bit ? 14 : 10;
 	case PCIEM_CAP_MSIX:
 		return PCI_CAP_MSIX_SIZEOF;
 	case PCIEM_CAP_PCIE:
@@ -236,16 +236,17 @@ void pciem_config_build(struct pciem_config *cfg, struct pciem_device *dev)
 		set8(cfg, off + PCI_CAP_LIST_ID, cap->type, 0, 0);
 		switch (cap->type) {
 		case PCIEM_CAP_PM:
-			build_pm(cfg, off, &cap->pm);
+			build_pm(cfg, off, &cap->u.pm);
 			break;
 		case PCIEM_CAP_MSI:
-			build_msi(cfg, off, &cap->msi);
+			build_msi(cfg, off, &cap->u.msi);
+			cfg->msi_offset = off;
 			break;
 		case PCIEM_CAP_MSIX:
-			build_msix(cfg, off, &cap->msix);
+			build_msix(cfg, off, &cap->u.msix);
 			break;
 		case PCIEM_CAP_PCIE:
-			build_pcie(cfg, off, &cap->pcie);
+			build_pcie(cfg, off, &cap->u.pcie);
 			cfg->pcie_offset = off;
 			break;
 		}
@@ -275,6 +276,18 @@ static void config_fixup(struct pciem_config *cfg, int where, int size,
 			cfg->data[reg] &= ~PCI_PM_CTRL_STATE_MASK;
 			cfg->data[reg] |= old[reg - where] &
 					  PCI_PM_CTRL_STATE_MASK;
+		}
+	}
+
+	if (cfg->msi_offset &&
+	    touches(where, size, cfg->msi_offset + PCI_MSI_FLAGS, 1)) {
+		int reg = cfg->msi_offset + PCI_MSI_FLAGS;
+		u8 mmc = FIELD_GET(PCI_MSI_FLAGS_QMASK, cfg->data[reg]);
+
+		/* Enabling more vectors than offered gets the offered count. */
+		if (FIELD_GET(PCI_MSI_FLAGS_QSIZE, cfg->data[reg]) > mmc) {
+			cfg->data[reg] &= ~PCI_MSI_FLAGS_QSIZE;
+			cfg->data[reg] |= FIELD_PREP(PCI_MSI_FLAGS_QSIZE, mmc);
 		}
 	}
 

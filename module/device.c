@@ -214,38 +214,38 @@ static int check_cap(struct pciem_device *dev, struct pciem_cap *cap)
 {
 	switch (cap->type) {
 	case PCIEM_CAP_MSI:
-		if (cap->msi.num_vectors_log2 > 5 || cap->msi.has_64bit > 1 ||
-		    cap->msi.has_masking > 1 || cap->msi.reserved) {
+		if (cap->u.msi.num_vectors_log2 > 5 || cap->u.msi.has_64bit > 1 ||
+		    cap->u.msi.has_masking > 1 || cap->u.msi.reserved) {
 			pciem_user_err("ADD_CAPABILITY: MSI needs num_vectors_log2 0-5, flags 0/1, reserved 0");
 			return -EINVAL;
 		}
 		return 0;
 	case PCIEM_CAP_MSIX:
-		return check_msix(dev, &cap->msix);
+		return check_msix(dev, &cap->u.msix);
 	case PCIEM_CAP_PM:
-		if (cap->pm.d1_support > 1 || cap->pm.d2_support > 1 ||
-		    cap->pm.pme_support > 0x1f || cap->pm.no_soft_reset > 1) {
+		if (cap->u.pm.d1_support > 1 || cap->u.pm.d2_support > 1 ||
+		    cap->u.pm.pme_support > 0x1f || cap->u.pm.no_soft_reset > 1) {
 			pciem_user_err("ADD_CAPABILITY: PM needs flags 0/1 and pme_support 0-0x1f");
 			return -EINVAL;
 		}
 		return 0;
 	case PCIEM_CAP_PCIE:
-		if ((cap->pcie.port_type != PCI_EXP_TYPE_ENDPOINT &&
-		     cap->pcie.port_type != PCI_EXP_TYPE_LEG_END &&
-		     cap->pcie.port_type != PCI_EXP_TYPE_RC_END) ||
-		    cap->pcie.max_payload > 5 || cap->pcie.link_speed > 5 ||
-		    cap->pcie.flr > 1 || cap->pcie.reserved[0] ||
-		    cap->pcie.reserved[1] || cap->pcie.reserved[2]) {
+		if ((cap->u.pcie.port_type != PCI_EXP_TYPE_ENDPOINT &&
+		     cap->u.pcie.port_type != PCI_EXP_TYPE_LEG_END &&
+		     cap->u.pcie.port_type != PCI_EXP_TYPE_RC_END) ||
+		    cap->u.pcie.max_payload > 5 || cap->u.pcie.link_speed > 5 ||
+		    cap->u.pcie.flr > 1 || cap->u.pcie.reserved[0] ||
+		    cap->u.pcie.reserved[1] || cap->u.pcie.reserved[2]) {
 			pciem_user_err("ADD_CAPABILITY: PCIe needs port_type 0, 1 or 9, max_payload 0-5, link_speed 0-5, flr 0/1, reserved 0");
 			return -EINVAL;
 		}
-		switch (cap->pcie.link_width) {
+		switch (cap->u.pcie.link_width) {
 		case 0: case 1: case 2: case 4: case 8: case 12: case 16:
 		case 32:
 			return 0;
 		}
 		pciem_user_err("ADD_CAPABILITY: PCIe link_width %u is not 1, 2, 4, 8, 12, 16 or 32",
-			       cap->pcie.link_width);
+			       cap->u.pcie.link_width);
 		return -EINVAL;
 	}
 	return -EINVAL;
@@ -311,7 +311,7 @@ static int ioctl_add_cap(struct pciem_device *dev, void __user *arg)
 	cap = &dev->caps[dev->ncaps];
 	memset(cap, 0, sizeof(*cap));
 	cap->type = req->cap_type;
-	memcpy(&cap->msi, req->cap_data, want);
+	memcpy(&cap->u, req->cap_data, want);
 	ret = check_cap(dev, cap);
 	if (!ret)
 		dev->ncaps++;
@@ -363,7 +363,7 @@ static int check_complete(struct pciem_device *dev)
 	}
 	for (i = 0; i < dev->ncaps; i++)
 		if (dev->caps[i].type == PCIEM_CAP_MSIX &&
-		    check_msix(dev, &dev->caps[i].msix))
+		    check_msix(dev, &dev->caps[i].u.msix))
 			return -EINVAL;
 	return 0;
 }

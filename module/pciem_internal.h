@@ -62,7 +62,7 @@ struct pciem_cap {
 		struct pciem_cap_msix_userspace msix;
 		struct pciem_cap_pm_userspace pm;
 		struct pciem_cap_pcie_userspace pcie;
-	};
+	} u;				/* payload as passed to ADD_CAPABILITY */
 };
 
 /*
@@ -81,6 +81,7 @@ struct pciem_config {
 	u8 w1cmask[PCI_CFG_SPACE_EXP_SIZE];
 	u8 reset_data[PCI_CFG_SPACE_EXP_SIZE];	/* data after a reset */
 	u8 pm_offset;			/* 0 when the capability is absent */
+	u8 msi_offset;
 	u8 pcie_offset;
 };
 

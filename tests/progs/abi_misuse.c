@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: MIT
+/*
+ * abi_misuse: every documented misuse of /dev/pciem returns its documented
+ * errno (docs/abi.md) and leaves exactly one line in the kernel log that
+ * says what was wrong.  Prints "PASS what" or "FAIL what: why" per case.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pciem.h"
+
+static int failures;
+static int kmsg = -1;
+
+/* Drop kernel log records already there. */
+static void kmsg_skip(void)
+{
+	char rec[1024];
+
+	while (read(kmsg, rec, sizeof(rec)) > 0)
+		;
+}
+
+/* Count new pciem records; keep the last one's text. */
+static int kmsg_new(char *last, size_t len)
+{
+	char rec[1024];
+	ssize_t n;
+	int count = 0;
+
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0) {
+		char *text;
+
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		if (!text || !strstr(text, "pciem: "))
+			continue;
+		count++;
+		snprintf(last, len, "%s", text + 1);
+		last[strcspn(last, "\n")] = '\0';
+	}
+	return count;
+}
+
+static void verdict(bool pass, const char *what, const char *why)
+{
+	if (pass) {
+		printf("PASS %s\n", what);
+	} else {
+		printf("FAIL %s: %s\n", what, why);
+		failures++;
+	}
+}
+
+/*
+ * Run ioctl(fd, req, arg), expect -1 with errno @want and one kernel log
+ * line containing @msg, or none if @msg is NULL.
+ */
+static void expect(const char *what, int fd, unsigned long req, void *arg,
+		   int want, const char *msg)
+{
+	char why[1200], last[1024] = "";
+	int ret, err, lines;
+
+	kmsg_skip();
+	ret = ioctl(fd, req, arg);
+	err = errno;
+	lines = kmsg_new(last, sizeof(last));
+	if (ret != -1 || err != want) {
+		snprintf(why, sizeof(why), "returned %d, errno %s; want %s", ret,
+			 ret == -1 ? strerrorname_np(err) : "-",
+			 strerrorname_np(want));
+		verdict(false, what, why);
+	} else if (msg ? lines != 1 || !strstr(last, msg) : lines != 0) {
+		snprintf(why, sizeof(why),
+			 "%d kernel log lines, last \"%s\"; want one with \"%s\"",
+			 lines, last, msg ? msg : "(none)");
+		verdict(false, what, why);
+	} else {
+		verdict(true, what, NULL);
+	}
+}
+
+static void expect_ok(const char *what, int fd, unsigned long req, void *arg)
+{
+	char why[256];
+
+	if (ioctl(fd, req, arg) < 0) {
+		snprintf(why, sizeof(why), "failed: %s", strerror(errno));
+		verdict(false, what, why);
+	} else {
+		verdict(true, what, NULL);
+	}
+}
+
+static int open_dev(void)
+{
+	int fd = open("/dev/pciem", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		perror("open /dev/pciem");
+		exit(1);
+	}
+	return fd;
+}
+
+static int created(void)
+{
+	struct pciem_create_device c = { 0 };
+	int fd = open_dev();
+
+	if (ioctl(fd, PCIEM_IOCTL_CREATE_DEVICE, &c) < 0) {
+		perror("CREATE_DEVICE");
+		exit(1);
+	}
+	return fd;
+}
+
+static struct pciem_bar_config bar(uint32_t index, uint64_t size,
+				   uint32_t flags)
+{
+	return (struct pciem_bar_config){ .bar_index = index, .size = size,
+					  .flags = flags };
+}
+
+static struct pciem_cap_config cap(uint32_t type, const void *data,
+				   uint32_t size)
+{
+	struct pciem_cap_config c = { .cap_type = type, .cap_size = size };
+
+	memcpy(c.cap_data, data, size < sizeof(c.cap_data) ? size : sizeof(c.cap_data));
+	return c;
+}
+
+static const struct pciem_config_space good_cfg = {
+	.vendor_id = 0x1234, .device_id = 0x5678, .class_code = { 0, 0, 0xff },
+};
+
+static void order(void)
+{
+	struct pciem_create_device c = { 0 };
+	struct pciem_bar_config b = bar(0, 4096, 0);
+	struct pciem_config_space cfg = good_cfg;
+	struct pciem_device_info info;
+	int fd = open_dev(), inst;
+
+	expect("ADD_BAR before CREATE_DEVICE", fd, PCIEM_IOCTL_ADD_BAR, &b,
+	       EBADFD, "ADD_BAR: not allowed before CREATE_DEVICE");
+	expect("REGISTER before CREATE_DEVICE", fd, PCIEM_IOCTL_REGISTER, NULL,
+	       EBADFD, "REGISTER: not allowed before CREATE_DEVICE");
+	expect("GET_DEVICE_INFO before REGISTER", fd,
+	       PCIEM_IOCTL_GET_DEVICE_INFO, &info, EBADFD,
+	       "GET_DEVICE_INFO: not allowed before CREATE_DEVICE");
+	c.flags = 1;
+	expect("CREATE_DEVICE with unknown flags", fd,
+	       PCIEM_IOCTL_CREATE_DEVICE, &c, EINVAL, "unknown flags 0x1");
+	c.flags = 0;
+	c.mode = 1;
+	expect("CREATE_DEVICE with unknown mode", fd,
+	       PCIEM_IOCTL_CREATE_DEVICE, &c, EINVAL, "unknown mode 1");
+	c.mode = 0;
+	expect_ok("CREATE_DEVICE", fd, PCIEM_IOCTL_CREATE_DEVICE, &c);
+	expect("CREATE_DEVICE twice", fd, PCIEM_IOCTL_CREATE_DEVICE, &c,
+	       EEXIST, "already has a device");
+	expect_ok("ADD_BAR 0", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	expect("REGISTER without SET_CONFIG", fd, PCIEM_IOCTL_REGISTER, NULL,
+	       EBADFD, "SET_CONFIG has not been called");
+	expect_ok("SET_CONFIG", fd, PCIEM_IOCTL_SET_CONFIG, &cfg);
+	inst = ioctl(fd, PCIEM_IOCTL_REGISTER, NULL);
+	verdict(inst >= 0, "REGISTER returns an instance fd", strerror(errno));
+	b.bar_index = 1;
+	expect("ADD_BAR after REGISTER", fd, PCIEM_IOCTL_ADD_BAR, &b, EBADFD,
+	       "ADD_BAR: not allowed after REGISTER");
+	expect("SET_CONFIG after REGISTER", fd, PCIEM_IOCTL_SET_CONFIG, &cfg,
+	       EBADFD, "SET_CONFIG: not allowed after REGISTER");
+	expect("REGISTER twice", fd, PCIEM_IOCTL_REGISTER, NULL, EBADFD,
+	       "REGISTER: not allowed after REGISTER");
+	expect("ADD_BAR after REGISTER, on the instance fd", inst,
+	       PCIEM_IOCTL_ADD_BAR, &b, EBADFD,
+	       "ADD_BAR: not allowed after REGISTER");
+	expect("unknown ioctl", fd, _IO(PCIEM_IOCTL_MAGIC, 99), NULL, ENOTTY,
+	       "unknown ioctl 0xaf63");
+	expect("GET_BAR_INFO of a BAR the device lacks", fd,
+	       PCIEM_IOCTL_GET_BAR_INFO,
+	       &(struct pciem_bar_info_query){ .bar_index = 3 }, ENOENT,
+	       "has no BAR 3");
+	expect("GET_BAR_INFO of BAR 6", fd, PCIEM_IOCTL_GET_BAR_INFO,
+	       &(struct pciem_bar_info_query){ .bar_index = 6 }, EINVAL,
+	       "BAR index 6 out of range");
+	expect("a bad pointer", fd, PCIEM_IOCTL_GET_BAR_INFO, (void *)8, EFAULT,
+	       NULL);
+
+	/* mmap of the instance fd */
+	{
+		void *m;
+
+		kmsg_skip();
+		m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, inst,
+			 PCIEM_BAR_MMAP_OFFSET(2));
+		verdict(m == MAP_FAILED && errno == EINVAL,
+			"mmap of a BAR the device lacks: EINVAL", "mapped");
+		m = mmap(NULL, 8192, PROT_READ, MAP_SHARED, inst, 0);
+		verdict(m == MAP_FAILED && errno == EINVAL,
+			"mmap past the end of a BAR: EINVAL", "mapped");
+		m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, inst, 0);
+		verdict(m == MAP_FAILED && errno == EINVAL,
+			"MAP_PRIVATE mmap of a BAR: EINVAL", "mapped");
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, inst, 0);
+		verdict(m != MAP_FAILED, "MAP_SHARED mmap of BAR 0 works",
+			strerror(errno));
+		if (m != MAP_FAILED)
+			munmap(m, 4096);
+	}
+	close(inst);
+	close(fd);
+}
+
+static void bars(void)
+{
+	const uint32_t m64 = PCI_BASE_ADDRESS_MEM_TYPE_64;
+	struct pciem_bar_config b;
+	int fd = created();
+
+	b = bar(6, 4096, 0);
+	expect("BAR index 6", fd, PCIEM_IOCTL_ADD_BAR, &b, EINVAL,
+	       "BAR index 6 out of range (0-5)");
+	b = bar(5, 4096, m64);
+	expect("64-bit BAR at index 5", fd, PCIEM_IOCTL_ADD_BAR, &b, EINVAL,
+	       "BAR index 5 out of range (0-4 for a 64-bit BAR)");
+	b = bar(0, 4096, 0);
+	b.reserved = 1;
+	expect("ADD_BAR reserved field set", fd, PCIEM_IOCTL_ADD_BAR, &b,
+	       EINVAL, "reserved field must be 0");
+	b = bar(0, 4096, PCI_BASE_ADDRESS_SPACE_IO);
+	expect("I/O-port BAR", fd, PCIEM_IOCTL_ADD_BAR, &b, EOPNOTSUPP,
+	       "I/O-port BARs are not supported");
+	b = bar(0, 4096, 0x10);
+	expect("unknown BAR flags", fd, PCIEM_IOCTL_ADD_BAR, &b, EINVAL,
+	       "unknown flags 0x10");
+	b = bar(0, 4096, PCI_BASE_ADDRESS_MEM_TYPE_1M);
+	expect("below-1M BAR type", fd, PCIEM_IOCTL_ADD_BAR, &b, EINVAL,
+	       "below-1M BARs are not supported");
+	b = bar(0, 0, 0);
+	expect("BAR size 0", fd, PCIEM_IOCTL_ADD_BAR, &b, EINVAL,
+	       "size 0 must be a power of two");
+	b = bar(0, 12288, 0);
+	expect("BAR size not a power of two", fd, PCIEM_IOCTL_ADD_BAR, &b,
+	       EINVAL, "size 12288 must be a power of two");
+	b = bar(0, 2048, 0);
+	expect("BAR size below 4 KiB", fd, PCIEM_IOCTL_ADD_BAR, &b, EINVAL,
+	       "size 2048 must be");
+	b = bar(0, 1ULL << 30, m64);
+	expect("BAR size above 512 MiB", fd, PCIEM_IOCTL_ADD_BAR, &b, EINVAL,
+	       "size 1073741824 must be");
+	b = bar(0, 4096, 0);
+	expect_ok("ADD_BAR 0", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	expect("BAR 0 again", fd, PCIEM_IOCTL_ADD_BAR, &b, EBUSY,
+	       "BAR 0 already added");
+	b = bar(2, 1 << 20, m64);
+	expect_ok("ADD_BAR 2, 64-bit", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	b = bar(3, 4096, 0);
+	expect("upper half of a 64-bit BAR", fd, PCIEM_IOCTL_ADD_BAR, &b,
+	       EBUSY, "BAR 3 is the upper half of 64-bit BAR 2");
+	b = bar(1, 4096, m64);
+	expect("64-bit BAR whose upper half is taken", fd, PCIEM_IOCTL_ADD_BAR,
+	       &b, EBUSY, "64-bit BAR 1 needs index 2");
+	close(fd);
+}
+
+static void caps(void)
+{
+	struct pciem_cap_msi_userspace msi = { .num_vectors_log2 = 6 };
+	struct pciem_cap_msix_userspace msix = {
+		.bar_index = 0, .table_size = 8, .table_offset = 0,
+		.pba_offset = 0x800,
+	};
+	struct pciem_cap_pcie_userspace pcie = { .link_width = 3 };
+	struct pciem_bar_config b = bar(0, 4096, 0);
+	struct pciem_config_space cfg = good_cfg;
+	struct pciem_cap_config c;
+	int fd = created();
+
+	c = cap(0x09, &msi, sizeof(msi));
+	expect("unknown capability type", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c,
+	       EINVAL, "unknown cap_type 0x9");
+	c = cap(PCIEM_CAP_MSI, &msi, sizeof(msi));
+	c.cap_size = 300;
+	expect("oversized capability payload", fd, PCIEM_IOCTL_ADD_CAPABILITY,
+	       &c, E2BIG, "cap_size 300 exceeds 256");
+	c.cap_size = 3;
+	expect("capability payload of the wrong size", fd,
+	       PCIEM_IOCTL_ADD_CAPABILITY, &c, EINVAL,
+	       "cap_size 3, expected 4");
+	c = cap(PCIEM_CAP_MSI, &msi, sizeof(msi));
+	expect("MSI with 64 vectors", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c,
+	       EINVAL, "num_vectors_log2 0-5");
+	c = cap(PCIEM_CAP_PCIE, &pcie, sizeof(pcie));
+	expect("PCIe link width 3", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c, EINVAL,
+	       "link_width 3");
+	c = cap(PCIEM_CAP_MSIX, &msix, sizeof(msix));
+	expect("MSI-X in a BAR not added", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c,
+	       EINVAL, "MSI-X is in BAR 0, which has not been added");
+	expect_ok("ADD_BAR 0", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	msix.table_offset = 0xf88;
+	c = cap(PCIEM_CAP_MSIX, &msix, sizeof(msix));
+	expect("MSI-X table past the end of its BAR", fd,
+	       PCIEM_IOCTL_ADD_CAPABILITY, &c, EINVAL,
+	       "not 8-byte aligned inside BAR 0");
+	msix.table_offset = 0;
+	msix.pba_offset = 0x1000;
+	c = cap(PCIEM_CAP_MSIX, &msix, sizeof(msix));
+	expect("MSI-X PBA outside its BAR", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c,
+	       EINVAL, "not 8-byte aligned inside BAR 0");
+	msix.pba_offset = 0x40;
+	c = cap(PCIEM_CAP_MSIX, &msix, sizeof(msix));
+	expect("MSI-X table and PBA overlapping", fd,
+	       PCIEM_IOCTL_ADD_CAPABILITY, &c, EINVAL, "table and PBA overlap");
+	msix.pba_offset = 0x804;
+	c = cap(PCIEM_CAP_MSIX, &msix, sizeof(msix));
+	expect("MSI-X PBA misaligned", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c,
+	       EINVAL, "not 8-byte aligned");
+	msix.pba_offset = 0x800;
+	msix.table_size = 0;
+	c = cap(PCIEM_CAP_MSIX, &msix, sizeof(msix));
+	expect("MSI-X with no vectors", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c,
+	       EINVAL, "table_size 0 not in 1-2048");
+	msix.table_size = 8;
+	msix.reserved2 = 1;
+	c = cap(PCIEM_CAP_MSIX, &msix, sizeof(msix));
+	expect("MSI-X reserved field set", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c,
+	       EINVAL, "MSI-X reserved fields must be 0");
+	msix.reserved2 = 0;
+	c = cap(PCIEM_CAP_MSIX, &msix, sizeof(msix));
+	expect_ok("ADD_CAPABILITY MSI-X", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c);
+	expect("MSI-X twice", fd, PCIEM_IOCTL_ADD_CAPABILITY, &c, EEXIST,
+	       "cap_type 0x11 already added");
+
+	cfg.reserved[3] = 1;
+	expect("SET_CONFIG reserved bytes set", fd, PCIEM_IOCTL_SET_CONFIG,
+	       &cfg, EINVAL, "reserved bytes must be 0");
+	cfg = good_cfg;
+	cfg.header_type = 0x80;
+	expect("SET_CONFIG multi-function header", fd, PCIEM_IOCTL_SET_CONFIG,
+	       &cfg, EINVAL, "header_type 0x80");
+	cfg = good_cfg;
+	cfg.vendor_id = 0xffff;
+	expect("SET_CONFIG vendor 0xffff", fd, PCIEM_IOCTL_SET_CONFIG, &cfg,
+	       EINVAL, "vendor_id 0xffff");
+	close(fd);
+}
+
+/* Without CAP_SYS_ADMIN every ioctl is refused, even on an open fd. */
+static void privilege(void)
+{
+	struct stat st;
+	pid_t pid;
+	int fd = open_dev(), status;
+
+	verdict(stat("/dev/pciem", &st) == 0 && (st.st_mode & 0777) == 0600 &&
+		st.st_uid == 0, "/dev/pciem is 0600 root", "wrong mode");
+	pid = fork();
+	if (pid == 0) {
+		struct pciem_create_device c = { 0 };
+
+		if (setuid(65534) < 0)
+			_exit(2);
+		_exit(ioctl(fd, PCIEM_IOCTL_CREATE_DEVICE, &c) == -1 &&
+		      errno == EPERM ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	verdict(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		"ioctl without CAP_SYS_ADMIN: EPERM", "not refused");
+	close(fd);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg < 0) {
+		perror("open /dev/kmsg");
+		return 1;
+	}
+	lseek(kmsg, 0, SEEK_END);
+	order();
+	bars();
+	caps();
+	privilege();
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The data pattern the test driver (tests/drivers/pciem_test.c) writes and
+ * checks: word i of a region filled with seed s holds pciem_pattern(s, i).
+ * Both sides must compute the same function.
+ */
+#ifndef PCIEM_TEST_PATTERN_H
+#define PCIEM_TEST_PATTERN_H
+
+#include <stdint.h>
+
+static inline uint32_t pciem_pattern(uint32_t seed, uint32_t i)
+{
+	uint32_t x = seed ^ (i * 0x9e3779b1u);
+
+	x ^= x >> 15;
+	x *= 0x2c1b3c6du;
+	x ^= x >> 12;
+	x *= 0x297a2d39u;
+	x ^= x >> 15;
+	return x;
+}
+
+#endif

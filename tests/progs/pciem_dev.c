@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pciem_dev: a scriptable device process for the VM tests.
+ *
+ * Builds a device from its command line, registers it, prints
+ * "registered <pci address>" and then serves one-line commands written to
+ * a FIFO (--cmd PATH), answering each with exactly one line on stdout:
+ * "ok ..." or "err ...".  It keeps the device until killed or "exit".
+ *
+ *   fill BAR SEED            write the test pattern over the whole BAR
+ *   check BAR SEED           "ok 0" or "ok N first=I got=X want=Y"
+ *   read BAR OFF WIDTH       "ok 0x..." (WIDTH 1, 2, 4 or 8)
+ *   write BAR OFF WIDTH VAL
+ *   info                     "ok NAME BAR0-PHYS ..."
+ *   exit
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pattern.h"
+#include "pciem.h"
+
+struct bar_map {
+	volatile uint8_t *mem;
+	uint64_t size;
+};
+
+struct dev_state {
+	int fd;
+	int instance_fd;
+	bool added[PCIEM_MAX_BARS];
+	struct bar_map bars[PCIEM_MAX_BARS];
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "pciem_dev: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: pciem_dev [--id VVVV:DDDD] [--subsys VVVV:DDDD] [--class 0xCCSSPP]\n"
+		"                 [--rev N] [--bar N:SIZE[:64][:pref]]... [--msi N[:64][:mask]]\n"
+		"                 [--msix N:BAR:TABLE:PBA] [--pm] [--pcie[=flr]] [--cmd FIFO]\n");
+	exit(2);
+}
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	uint64_t v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'K': return v << 10;
+	case 'M': return v << 20;
+	case 'G': return v << 30;
+	case '\0': case ':': return v;
+	}
+	fprintf(stderr, "pciem_dev: bad size '%s'\n", s);
+	exit(2);
+}
+
+static void xioctl(int fd, unsigned long req, void *arg, const char *what)
+{
+	if (ioctl(fd, req, arg) < 0)
+		die(what);
+}
+
+static void add_bar(struct dev_state *st, const char *spec)
+{
+	struct pciem_bar_config bar = { .flags = PCI_BASE_ADDRESS_SPACE_MEMORY };
+	char *colon;
+
+	bar.bar_index = strtoul(spec, &colon, 0);
+	if (*colon != ':')
+		usage();
+	bar.size = parse_size(colon + 1);
+	if (strstr(spec, ":64"))
+		bar.flags |= PCI_BASE_ADDRESS_MEM_TYPE_64;
+	if (strstr(spec, ":pref"))
+		bar.flags |= PCI_BASE_ADDRESS_MEM_PREFETCH;
+	xioctl(st->fd, PCIEM_IOCTL_ADD_BAR, &bar, "ADD_BAR");
+	st->added[bar.bar_index] = true;
+}
+
+static void add_cap(int fd, uint32_t type, const void *data, uint32_t size)
+{
+	struct pciem_cap_config cap = { .cap_type = type, .cap_size = size };
+
+	memcpy(cap.cap_data, data, size);
+	xioctl(fd, PCIEM_IOCTL_ADD_CAPABILITY, &cap, "ADD_CAPABILITY");
+}
+
+static void add_msi(int fd, const char *spec)
+{
+	struct pciem_cap_msi_userspace msi = { 0 };
+	unsigned long n = strtoul(spec, NULL, 0);
+
+	while ((1UL << msi.num_vectors_log2) < n)
+		msi.num_vectors_log2++;
+	msi.has_64bit = strstr(spec, ":64") != NULL;
+	msi.has_masking = strstr(spec, ":mask") != NULL;
+	add_cap(fd, PCIEM_CAP_MSI, &msi, sizeof(msi));
+}
+
+static void add_msix(int fd, const char *spec)
+{
+	struct pciem_cap_msix_userspace msix = { 0 };
+	unsigned int n, bar, table, pba;
+
+	if (sscanf(spec, "%u:%u:%i:%i", &n, &bar, &table, &pba) != 4)
+		usage();
+	msix.table_size = n;
+	msix.bar_index = bar;
+	msix.table_offset = table;
+	msix.pba_offset = pba;
+	add_cap(fd, PCIEM_CAP_MSIX, &msix, sizeof(msix));
+}
+
+static void map_bars(struct dev_state *st)
+{
+	for (unsigned int i = 0; i < PCIEM_MAX_BARS; i++) {
+		struct pciem_bar_info_query q = { .bar_index = i };
+		void *mem;
+
+		if (!st->added[i])
+			continue;
+		xioctl(st->fd, PCIEM_IOCTL_GET_BAR_INFO, &q, "GET_BAR_INFO");
+		mem = mmap(NULL, q.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   st->instance_fd, PCIEM_BAR_MMAP_OFFSET(i));
+		if (mem == MAP_FAILED)
+			die("mmap BAR");
+		st->bars[i].mem = mem;
+		st->bars[i].size = q.size;
+	}
+}
+
+static struct bar_map *bar_arg(struct dev_state *st, unsigned int bar)
+{
+	if (bar >= PCIEM_MAX_BARS || !st->bars[bar].mem) {
+		printf("err no BAR %u\n", bar);
+		return NULL;
+	}
+	return &st->bars[bar];
+}
+
+static void cmd_fill(struct dev_state *st, unsigned int bar, uint32_t seed)
+{
+	struct bar_map *b = bar_arg(st, bar);
+
+	if (!b)
+		return;
+	for (uint64_t i = 0; i < b->size / 4; i++)
+		((volatile uint32_t *)b->mem)[i] = pciem_pattern(seed, i);
+	printf("ok\n");
+}
+
+static void cmd_check(struct dev_state *st, unsigned int bar, uint32_t seed)
+{
+	struct bar_map *b = bar_arg(st, bar);
+	uint64_t bad = 0, first = 0;
+	uint32_t got = 0, want = 0;
+
+	if (!b)
+		return;
+	for (uint64_t i = 0; i < b->size / 4; i++) {
+		uint32_t v = ((volatile uint32_t *)b->mem)[i];
+
+		if (v == pciem_pattern(seed, i))
+			continue;
+		if (!bad++) {
+			first = i;
+			got = v;
+			want = pciem_pattern(seed, i);
+		}
+	}
+	if (bad)
+		printf("ok %" PRIu64 " first=%" PRIu64 " got=0x%x want=0x%x\n",
+		       bad, first, got, want);
+	else
+		printf("ok 0\n");
+}
+
+static bool access_ok(struct bar_map *b, uint64_t off, unsigned int width)
+{
+	if ((width != 1 && width != 2 && width != 4 && width != 8) ||
+	    off % width || off + width > b->size) {
+		printf("err bad access %u bytes at 0x%" PRIx64 "\n", width, off);
+		return false;
+	}
+	return true;
+}
+
+static void cmd_rw(struct dev_state *st, bool write, unsigned int bar,
+		   uint64_t off, unsigned int width, uint64_t val)
+{
+	struct bar_map *b = bar_arg(st, bar);
+	volatile uint8_t *p;
+
+	if (!b || !access_ok(b, off, width))
+		return;
+	p = b->mem + off;
+	if (write) {
+		switch (width) {
+		case 1: *p = val; break;
+		case 2: *(volatile uint16_t *)p = val; break;
+		case 4: *(volatile uint32_t *)p = val; break;
+		case 8: *(volatile uint64_t *)p = val; break;
+		}
+		printf("ok\n");
+		return;
+	}
+	switch (width) {
+	case 1: val = *p; break;
+	case 2: val = *(volatile uint16_t *)p; break;
+	case 4: val = *(volatile uint32_t *)p; break;
+	case 8: val = *(volatile uint64_t *)p; break;
+	}
+	printf("ok 0x%" PRIx64 "\n", val);
+}
+
+static void cmd_info(struct dev_state *st)
+{
+	struct pciem_device_info info;
+
+	xioctl(st->fd, PCIEM_IOCTL_GET_DEVICE_INFO, &info, "GET_DEVICE_INFO");
+	printf("ok %s", info.name);
+	for (unsigned int i = 0; i < PCIEM_MAX_BARS; i++) {
+		struct pciem_bar_info_query q = { .bar_index = i };
+
+		if (!st->added[i])
+			continue;
+		xioctl(st->fd, PCIEM_IOCTL_GET_BAR_INFO, &q, "GET_BAR_INFO");
+		printf(" bar%u=0x%" PRIx64 "/0x%" PRIx64, i, q.phys_addr, q.size);
+	}
+	printf("\n");
+}
+
+static void serve(struct dev_state *st, const char *fifo)
+{
+	char line[256];
+	FILE *in;
+	int fd;
+
+	if (mkfifo(fifo, 0600) < 0 && errno != EEXIST)
+		die("mkfifo");
+	/* Read-write, so writers coming and going never look like EOF. */
+	fd = open(fifo, O_RDWR);
+	if (fd < 0)
+		die("open command fifo");
+	in = fdopen(fd, "r");
+	if (!in)
+		die("fdopen");
+	while (fgets(line, sizeof(line), in)) {
+		unsigned int bar, width;
+		unsigned long long off, val;
+		char cmd[16];
+		int n = sscanf(line, "%15s %u %lli %u %lli", cmd, &bar, &off,
+			       &width, &val);
+
+		if (n < 1)
+			continue;
+		if (!strcmp(cmd, "exit")) {
+			printf("ok\n");
+			fflush(stdout);
+			return;
+		} else if (!strcmp(cmd, "fill") && n == 3) {
+			cmd_fill(st, bar, off);
+		} else if (!strcmp(cmd, "check") && n == 3) {
+			cmd_check(st, bar, off);
+		} else if (!strcmp(cmd, "read") && n == 4) {
+			cmd_rw(st, false, bar, off, width, 0);
+		} else if (!strcmp(cmd, "write") && n == 5) {
+			cmd_rw(st, true, bar, off, width, val);
+		} else if (!strcmp(cmd, "info")) {
+			cmd_info(st);
+		} else {
+			printf("err bad command: %s", line);
+		}
+		fflush(stdout);
+	}
+	fclose(in);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "subsys", required_argument, NULL, 's' },
+		{ "class", required_argument, NULL, 'c' },
+		{ "rev", required_argument, NULL, 'r' },
+		{ "bar", required_argument, NULL, 'b' },
+		{ "msi", required_argument, NULL, 'm' },
+		{ "msix", required_argument, NULL, 'x' },
+		{ "pm", no_argument, NULL, 'p' },
+		{ "pcie", optional_argument, NULL, 'e' },
+		{ "cmd", required_argument, NULL, 'C' },
+		{ 0 }
+	};
+	struct pciem_config_space cfg = {
+		.vendor_id = 0x1234, .device_id = 0x5678,
+		.subsys_vendor_id = 0x1234, .subsys_device_id = 0x5678,
+		.class_code = { 0x00, 0x00, 0xff },
+	};
+	struct pciem_create_device create = { 0 };
+	struct dev_state st = { 0 };
+	const char *fifo = NULL;
+	unsigned int v, d;
+	int opt, ret;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	st.fd = open("/dev/pciem", O_RDWR | O_CLOEXEC);
+	if (st.fd < 0)
+		die("open /dev/pciem");
+	xioctl(st.fd, PCIEM_IOCTL_CREATE_DEVICE, &create, "CREATE_DEVICE");
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+		case 's':
+			if (sscanf(optarg, "%x:%x", &v, &d) != 2)
+				usage();
+			if (opt == 'i') {
+				cfg.vendor_id = v;
+				cfg.device_id = d;
+			} else {
+				cfg.subsys_vendor_id = v;
+				cfg.subsys_device_id = d;
+			}
+			break;
+		case 'c':
+			v = strtoul(optarg, NULL, 0);
+			cfg.class_code[0] = v;
+			cfg.class_code[1] = v >> 8;
+			cfg.class_code[2] = v >> 16;
+			break;
+		case 'r':
+			cfg.revision = strtoul(optarg, NULL, 0);
+			break;
+		case 'b':
+			add_bar(&st, optarg);
+			break;
+		case 'm':
+			add_msi(st.fd, optarg);
+			break;
+		case 'x':
+			add_msix(st.fd, optarg);
+			break;
+		case 'p': {
+			struct pciem_cap_pm_userspace pm = { .pme_support = 0x18 };
+
+			add_cap(st.fd, PCIEM_CAP_PM, &pm, sizeof(pm));
+			break;
+		}
+		case 'e': {
+			struct pciem_cap_pcie_userspace pcie = {
+				.port_type = PCI_EXP_TYPE_ENDPOINT,
+				.max_payload = 1, .link_speed = 3, .link_width = 4,
+				.flr = optarg && !strcmp(optarg, "flr"),
+			};
+
+			add_cap(st.fd, PCIEM_CAP_PCIE, &pcie, sizeof(pcie));
+			break;
+		}
+		case 'C':
+			fifo = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	xioctl(st.fd, PCIEM_IOCTL_SET_CONFIG, &cfg, "SET_CONFIG");
+	ret = ioctl(st.fd, PCIEM_IOCTL_REGISTER, 0);
+	if (ret < 0)
+		die("REGISTER");
+	st.instance_fd = ret;
+	map_bars(&st);
+
+	{
+		struct pciem_device_info info;
+
+		xioctl(st.fd, PCIEM_IOCTL_GET_DEVICE_INFO, &info, "GET_DEVICE_INFO");
+		printf("registered %s\n", info.name);
+	}
+	if (fifo)
+		serve(&st, fifo);
+	else
+		for (;;)
+			pause();
+	return 0;
+}
