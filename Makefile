@@ -20,12 +20,12 @@ USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/u
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # Debian packages for building and testing (make deps).
-DEPS := build-essential pkg-config kmod cpio xz-utils \
+DEPS := build-essential pkg-config kmod cpio xz-utils shellcheck \
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 \
 	qemu-system-x86 busybox-static pciutils \
 	check libyaml-dev libsystemd-dev
 
-.PHONY: all module drivers userspace deps check demo clean \
+.PHONY: all module drivers userspace deps check check-all demo clean \
 	check-unit check-lint check-vm
 
 all: module drivers userspace
@@ -55,6 +55,38 @@ deps:
 	else \
 		echo "deps: all installed"; \
 	fi
+
+# make check: install what is missing, then run everything.  A sub-make
+# runs the rest so that KVER sees kernel headers deps may just have put in.
+check: deps
+	@$(MAKE) --no-print-directory check-all
+
+RESULTS := $(BUILD)/results
+CHECK_PARTS := unit lint vm-selftest vm
+
+check-all: all
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	@$(MAKE) --no-print-directory check-unit 2>&1 | tee $(RESULTS)/unit.log; true
+	@$(MAKE) --no-print-directory check-lint 2>&1 | tee $(RESULTS)/lint.log; true
+	@tests/vm/selftest 2>&1 | tee $(RESULTS)/vm-selftest.log; true
+	@tests/vm/run 2>&1 | tee $(RESULTS)/vm.log; true
+	@tests/summary.sh $(patsubst %,$(RESULTS)/%.log,$(CHECK_PARTS))
+
+check-lint:
+	@KDIR=$(KDIR) tests/lint.sh
+
+# One scenario alone: make check-vm SCENARIO=20-shared-memory
+check-vm: all
+	@tests/vm/run $(SCENARIO)
+
+# Boot a VM, build the walkthrough's device, show lspci and a driver using it.
+demo: deps
+	@$(MAKE) --no-print-directory all >$(BUILD)/demo-build.log 2>&1 || \
+		{ cat $(BUILD)/demo-build.log; exit 1; }
+	@echo "Booting a Debian $(KVER) VM with pciem.ko (takes a few seconds)..."
+	@tests/vm/run --scenario-dir tests/vm/demo --log-dir $(BUILD)/demo demo | \
+		sed -nE 's/^# ?//p; s/^ok [0-9]+ - demo: (.*)/   [ok] \1/p; s/^not ok [0-9]+ - demo: (.*)/   [FAILED] \1/p'
+	@echo "Kernel log of the VM: $(BUILD)/demo/demo.console.log"
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/module clean

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers for scenarios that run PCIem device processes (busybox sh).
 # Source after lib.sh:  . /pciem/pciem.sh
 #

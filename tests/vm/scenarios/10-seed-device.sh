@@ -1,7 +1,7 @@
 #!/bin/sh
 # The walkthrough's dummy device (1234:5678, class ff0000, BAR0 4 KiB,
 # one 64-bit MSI vector) as lspci and the PCI core see it.
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
 

@@ -2,7 +2,7 @@
 # Config space as the PCI core and setpci see it: the capability chain
 # (PM, MSI with masking, MSI-X, PCIe), 4 KiB extended space, BAR sizing,
 # read-only and writable bits, power states and function-level reset.
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
 

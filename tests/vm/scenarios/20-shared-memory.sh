@@ -1,7 +1,7 @@
 #!/bin/sh
 # BAR memory is shared between the driver's mappings and the device
 # process's mmap, both ways, whatever API the driver maps it with.
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Eight devices at once, each in its own PCI domain, removed in random
 # order while the others keep working.
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
 

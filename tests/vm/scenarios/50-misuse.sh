@@ -1,7 +1,7 @@
 #!/bin/sh
 # Every misuse of /dev/pciem gets its documented errno and one kernel log
 # line (tests/progs/abi_misuse.c), and leaves nothing behind.
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 
 load_pciem

@@ -1,7 +1,7 @@
 #!/bin/sh
 # rmmod pciem while a device exists is refused; once the device process is
 # gone it succeeds, and the module loads again.
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
 

@@ -1,0 +1,55 @@
+#!/bin/sh
+# make demo: the walkthrough's dummy device, built by a user-space process,
+# seen by the kernel's PCI core and used by a real driver.
+# shellcheck disable=SC1091,SC2016
+. /pciem/lib.sh
+. /pciem/pciem.sh
+
+say() {
+	diag "$*"
+}
+
+say ""
+say "=== PCIem: a PCIe device made of software ==="
+say "This VM runs Debian's own kernel, $(uname -r), on 2 CPUs."
+say ""
+say "1. Loading pciem.ko."
+load_pciem
+say ""
+say "2. A user-space process (pciem_dev) opens /dev/pciem and describes the"
+say "   walkthrough's counter device: vendor 1234, device 5678, class ff0000,"
+say "   BAR0 of 4 KiB, one 64-bit MSI vector.  Then it registers it."
+addr=$(dev_start demo --id 1234:5678 --subsys 1234:5678 --rev 1 \
+	--class 0xff0000 --bar 0:4K --msi 1:64)
+check "the device registered" test -n "$addr"
+say ""
+say "3. The kernel found it on a virtual PCI bus of its own, domain ${addr%%:*}."
+say "   This is what 'lspci -vvv -s $addr' prints:"
+say ""
+say "$(lspci -vvv -s "$addr" 2>/dev/null | sed 's/^/     /')"
+say ""
+say "4. Loading pciem_test, an ordinary PCI driver whose ID table lists 1234:5678."
+load_driver pciem_test
+wait_for "the kernel bound pciem_test to the device" 10 bound "$addr" pciem_test
+say "$(lspci -k -s "$addr" 2>/dev/null | sed 's/^/     /')"
+say ""
+say "5. The driver maps BAR0 with pci_iomap() and writes 0xdeadbeef at 0x10"
+say "   with writel().  The device process reads its own view of BAR0:"
+drv "$addr" mmio "w 0 0x10 4 0xdeadbeef"
+got=$(dev_cmd demo 'read 0 0x10 4')
+is "the device process sees the driver's write" "$got" "ok 0xdeadbeef"
+say ""
+say "6. The device process stores 0x12345678 at 0x20; the driver reads it:"
+dev_cmd demo "write 0 0x20 4 0x12345678" >/dev/null
+drv "$addr" mmio "r 0 0x20 4"
+is "the driver's readl() returns the device's value" \
+	"$(drv_read "$addr" mmio)" "0x12345678"
+say ""
+say "7. The device process is killed (kill -9).  The kernel hot-removes the"
+say "   device and the driver's remove() runs, as on a surprise unplug:"
+dev_stop demo KILL
+wait_for "the device is gone from the bus" 10 gone "$addr"
+say "$(dmesg | grep -E 'pciem_test|PCIem' | tail -n 3 | sed 's/^/     /')"
+say ""
+say "That is PCIem: the device lived in a process; the driver could not tell."
+done_testing
