@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # TAP helpers for VM scenarios (busybox sh). A scenario starts with
 #   . /pciem/lib.sh
 # and prints its results with the helpers below; the host renumbers them.

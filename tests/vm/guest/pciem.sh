@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# Helpers for scenarios that run PCIem device processes (busybox sh).
+# Helpers for scenarios that run PCIem device processes (POSIX sh).
 # Source after lib.sh:  . /pciem/pciem.sh
 #
 # A device process is pciem_dev (tests/progs/pciem_dev.c) in the
