@@ -33,6 +33,12 @@ UNIT_HEADER_CFLAGS := -pedantic-errors -Wall -Wextra -Werror -I$(CURDIR)/uapi
 
 # Per-suite sources and flags.
 UNIT_CFLAGS_test_abi := -pedantic-errors
+UNIT_SRCS_test_insn_decode := module/x86/insn_decode.c
+UNIT_CFLAGS_test_insn_decode := -pedantic-errors -I$(CURDIR)/module/x86 -I$(UNIT_BUILD)
+$(UNIT_BUILD)/test_insn_decode: $(UNIT_BUILD)/insn_vectors.h module/x86/insn_decode.h
+$(UNIT_BUILD)/insn_vectors.h: $(UNIT_DIR)/gen_insn_vectors.sh $(UNIT_DIR)/insn_vectors.S
+	@mkdir -p $(@D)
+	sh $(UNIT_DIR)/gen_insn_vectors.sh $(UNIT_DIR)/insn_vectors.S $@
 
 define UNIT_TEST_RULE
 $(UNIT_BUILD)/$(1): $(UNIT_DIR)/$(1).c $(UNIT_SRCS_$(1))

@@ -1,0 +1,363 @@
+/*
+ * The MMIO instruction decoder (module/x86/insn_decode.c), against the
+ * assembler.
+ *
+ * The vectors come from insn_vectors.S: each one is the assembler's bytes
+ * for one instruction, so lengths are the assembler's, and carries the
+ * decoding it must get (or that it must be refused).  Every valid vector is
+ * also cut short at every length, in a heap buffer of exactly that length,
+ * so that reading past the end is caught by the address sanitizer rather
+ * than passing by luck.  A seeded random run checks that nothing at all can
+ * make the decoder misbehave.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "insn_decode.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct vector {
+	int line;
+	const char *text;
+	unsigned int len;
+	u8 bytes[16];
+	bool valid;
+	enum mmio_op op;
+	unsigned int width;
+	int reg;
+	bool high_byte;
+	bool has_imm;
+	u64 imm;
+	enum mmio_ext ext;
+	unsigned int dst_width;
+	bool rep;
+};
+
+static const struct vector vectors[] = {
+#include "insn_vectors.h"
+};
+
+/* Indices of the vectors that must decode, for the truncation loop. */
+static unsigned int valid_idx[ARRAY_SIZE(vectors)];
+static unsigned int n_valid;
+
+static void index_vectors(void)
+{
+	unsigned int i;
+
+	n_valid = 0;
+	for (i = 0; i < ARRAY_SIZE(vectors); i++)
+		if (vectors[i].valid)
+			valid_idx[n_valid++] = i;
+}
+
+/* A copy of len bytes in a buffer of exactly len bytes. */
+static u8 *exact_copy(const u8 *bytes, size_t len)
+{
+	u8 *p = malloc(len ? len : 1);
+
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, bytes, len);
+	return p;
+}
+
+/* Filled with a pattern, to see that failed decodes leave *out alone. */
+static void poison(struct mmio_insn *insn)
+{
+	memset(insn, 0xa5, sizeof(*insn));
+}
+
+static bool poisoned(const struct mmio_insn *insn)
+{
+	struct mmio_insn p;
+
+	poison(&p);
+	return memcmp(&p, insn, sizeof(p)) == 0;
+}
+
+static const char *const op_names[] = {
+	[MMIO_OP_READ] = "read", [MMIO_OP_WRITE] = "write",
+	[MMIO_OP_MOVS] = "movs", [MMIO_OP_STOS] = "stos",
+};
+
+static void check_decoded(const struct vector *v, const struct mmio_insn *d,
+			  const char *how)
+{
+#define FIELD_EQ(f, fmt, cast)						\
+	ck_assert_msg(d->f == v->f,					\
+		      "insn_vectors.S:%d: %s (%s): " #f " " fmt		\
+		      ", want " fmt, v->line, v->text, how,		\
+		      (cast)d->f, (cast)v->f)
+	FIELD_EQ(len, "%u", unsigned int);
+	ck_assert_msg(d->op == v->op,
+		      "insn_vectors.S:%d: %s (%s): op %s, want %s", v->line,
+		      v->text, how,
+		      (unsigned int)d->op < ARRAY_SIZE(op_names) ?
+		      op_names[d->op] : "?", op_names[v->op]);
+	FIELD_EQ(width, "%u", unsigned int);
+	FIELD_EQ(reg, "%d", int);
+	FIELD_EQ(high_byte, "%d", int);
+	FIELD_EQ(has_imm, "%d", int);
+	FIELD_EQ(imm, "%#llx", unsigned long long);
+	FIELD_EQ(ext, "%d", int);
+	FIELD_EQ(dst_width, "%u", unsigned int);
+	FIELD_EQ(rep, "%d", int);
+#undef FIELD_EQ
+}
+
+/* ---------------------------------------------------------------------- */
+
+/* Each vector, alone in a buffer of its exact length. */
+START_TEST(vector_exact)
+{
+	const struct vector *v = &vectors[_i];
+	struct mmio_insn d;
+	u8 *buf = exact_copy(v->bytes, v->len);
+	int ret;
+
+	poison(&d);
+	ret = mmio_decode(buf, v->len, &d);
+	free(buf);
+	if (!v->valid) {
+		ck_assert_msg(ret == MMIO_DECODE_INVALID,
+			      "insn_vectors.S:%d: %s: returned %d, want %d",
+			      v->line, v->text, ret, MMIO_DECODE_INVALID);
+		ck_assert_msg(poisoned(&d),
+			      "insn_vectors.S:%d: %s: output written on error",
+			      v->line, v->text);
+		return;
+	}
+	ck_assert_msg(ret == 0, "insn_vectors.S:%d: %s: returned %d",
+		      v->line, v->text, ret);
+	check_decoded(v, &d, "exact");
+}
+END_TEST
+
+/*
+ * Each vector followed by bytes that would extend it if the decoder took
+ * them (prefixes, ModRM-looking bytes): the result must not change.
+ */
+START_TEST(vector_followed)
+{
+	static const u8 tails[][4] = {
+		{ 0x66, 0x66, 0x66, 0x66 }, { 0x48, 0x8b, 0x07, 0x90 },
+		{ 0xff, 0xff, 0xff, 0xff }, { 0x00, 0x00, 0x00, 0x00 },
+	};
+	const struct vector *v = &vectors[_i];
+	u8 buf[sizeof(v->bytes) + 32];
+	struct mmio_insn d;
+	unsigned int t;
+	size_t k;
+	int ret;
+
+	for (t = 0; t < ARRAY_SIZE(tails); t++) {
+		memcpy(buf, v->bytes, v->len);
+		for (k = v->len; k < sizeof(buf); k++)
+			buf[k] = tails[t][k % 4];
+		poison(&d);
+		ret = mmio_decode(buf, sizeof(buf), &d);
+		if (!v->valid) {
+			ck_assert_msg(ret == MMIO_DECODE_INVALID,
+				      "insn_vectors.S:%d: %s: returned %d with tail %u",
+				      v->line, v->text, ret, t);
+			continue;
+		}
+		ck_assert_msg(ret == 0,
+			      "insn_vectors.S:%d: %s: returned %d with tail %u",
+			      v->line, v->text, ret, t);
+		check_decoded(v, &d, "followed");
+	}
+}
+END_TEST
+
+/*
+ * Every proper prefix of a valid vector is truncated, never invalid and
+ * never read past its end; *out stays untouched.
+ */
+START_TEST(vector_truncated)
+{
+	const struct vector *v = &vectors[valid_idx[_i]];
+	struct mmio_insn d;
+	unsigned int k;
+	u8 *buf;
+	int ret;
+
+	for (k = 0; k < v->len; k++) {
+		buf = exact_copy(v->bytes, k);
+		poison(&d);
+		ret = mmio_decode(buf, k, &d);
+		free(buf);
+		ck_assert_msg(ret == MMIO_DECODE_TRUNCATED,
+			      "insn_vectors.S:%d: %s: first %u of %u bytes: returned %d, want %d",
+			      v->line, v->text, k, v->len, ret,
+			      MMIO_DECODE_TRUNCATED);
+		ck_assert_msg(poisoned(&d),
+			      "insn_vectors.S:%d: %s: first %u bytes: output written",
+			      v->line, v->text, k);
+	}
+}
+END_TEST
+
+/* No bytes at all, and no buffer. */
+START_TEST(empty)
+{
+	struct mmio_insn d;
+
+	poison(&d);
+	ck_assert_int_eq(mmio_decode(NULL, 0, &d), MMIO_DECODE_TRUNCATED);
+	ck_assert(poisoned(&d));
+}
+END_TEST
+
+/*
+ * The table keeps what the issue asks: 150 assembler encodings at least,
+ * and a read and a write through every general register at every width
+ * (byte registers through both encodings, REX and legacy high bytes).
+ */
+START_TEST(coverage)
+{
+	bool seen[2][9][16][2] = { { { { false } } } };
+	unsigned int i, w, r, dir, n_bad = 0;
+	const struct vector *v;
+
+	ck_assert_uint_ge(n_valid, 150);
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		v = &vectors[i];
+		if (!v->valid || v->ext != MMIO_EXT_NONE || v->has_imm ||
+		    v->reg < 0 ||
+		    (v->op != MMIO_OP_READ && v->op != MMIO_OP_WRITE))
+			continue;
+		dir = v->op == MMIO_OP_WRITE;
+		seen[dir][v->width][v->reg][v->high_byte] = true;
+		if (v->width == 1 && !v->high_byte && v->reg >= 4 &&
+		    v->reg <= 7)
+			ck_assert_msg(v->bytes[0] >= 0x40 && v->bytes[0] <= 0x4f,
+				      "insn_vectors.S:%d: %s: no REX",
+				      v->line, v->text);
+	}
+	for (dir = 0; dir < 2; dir++) {
+		for (w = 1; w <= 8; w *= 2) {
+			for (r = 0; r < 16; r++) {
+				if (!seen[dir][w][r][0])
+					n_bad++;
+				if (w == 1 && r < 4 && !seen[dir][w][r][1])
+					n_bad++;
+			}
+		}
+	}
+	ck_assert_msg(n_bad == 0, "%u register/width/direction combinations without a vector",
+		      n_bad);
+}
+END_TEST
+
+/*
+ * Random bytes, random lengths, exact heap buffers: the decoder returns one
+ * of its three answers, an accepted length fits, the same bytes decode the
+ * same with only that length available, and one byte less is truncated.
+ */
+static u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+START_TEST(random_bytes)
+{
+	/* Bytes the decoder cares about, to reach deep paths often. */
+	static const u8 interesting[] = {
+		0x66, 0xf3, 0xf2, 0xf0, 0x67, 0x26, 0x2e, 0x36, 0x3e, 0x64,
+		0x65, 0x40, 0x41, 0x44, 0x48, 0x4c, 0x4f, 0x88, 0x89, 0x8a,
+		0x8b, 0xc6, 0xc7, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xaa,
+		0xab, 0x0f, 0xb6, 0xb7, 0xbe, 0xbf, 0x63, 0x04, 0x05, 0x44,
+		0x84, 0x25, 0x24, 0x00, 0xff, 0x80,
+	};
+	unsigned int iter, k, n_ok = 0;
+	struct mmio_insn d, d2;
+	u8 bytes[20];
+	size_t avail;
+	u8 *buf;
+	int ret;
+
+	for (iter = 0; iter < 200000; iter++) {
+		avail = rng() % (sizeof(bytes) + 1);
+		for (k = 0; k < avail; k++) {
+			u64 r = rng();
+
+			bytes[k] = r & 1 ? interesting[(r >> 8) %
+						       sizeof(interesting)] :
+					   (u8)(r >> 8);
+		}
+		buf = exact_copy(bytes, avail);
+		ret = mmio_decode(buf, avail, &d);
+		ck_assert_msg(ret == 0 || ret == MMIO_DECODE_INVALID ||
+			      ret == MMIO_DECODE_TRUNCATED,
+			      "iteration %u: returned %d", iter, ret);
+		if (ret == MMIO_DECODE_TRUNCATED)
+			ck_assert_uint_lt(avail, MMIO_INSN_MAX_LEN);
+		if (ret == 0) {
+			n_ok++;
+			ck_assert_uint_ge(d.len, 1);
+			ck_assert_uint_le(d.len, avail);
+			ck_assert_uint_le(d.len, MMIO_INSN_MAX_LEN);
+			ck_assert(d.width == 1 || d.width == 2 ||
+				  d.width == 4 || d.width == 8);
+			ck_assert(d.dst_width >= d.width && d.dst_width <= 8);
+			ck_assert(d.reg >= -1 && d.reg <= 15);
+			ck_assert(!d.high_byte || (d.reg >= 0 && d.reg <= 3));
+			ck_assert(!d.rep || d.op == MMIO_OP_MOVS ||
+				  d.op == MMIO_OP_STOS);
+			ck_assert(d.has_imm == (d.reg < 0 &&
+						d.op == MMIO_OP_WRITE));
+			ret = mmio_decode(buf, d.len, &d2);
+			ck_assert_int_eq(ret, 0);
+			ck_assert(memcmp(&d, &d2, sizeof(d)) == 0);
+			ret = mmio_decode(buf, d.len - 1, &d2);
+			ck_assert_int_eq(ret, MMIO_DECODE_TRUNCATED);
+		}
+		free(buf);
+	}
+	/* the run must have exercised the accepting paths too */
+	ck_assert_uint_gt(n_ok, 1000);
+}
+END_TEST
+
+static Suite *insn_decode_suite(void)
+{
+	Suite *s = suite_create("insn_decode");
+	TCase *tc;
+
+	index_vectors();
+
+	tc = tcase_create("vectors");
+	tcase_add_loop_test(tc, vector_exact, 0, (int)ARRAY_SIZE(vectors));
+	tcase_add_loop_test(tc, vector_followed, 0, (int)ARRAY_SIZE(vectors));
+	tcase_add_loop_test(tc, vector_truncated, 0, (int)n_valid);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("other");
+	tcase_add_test(tc, empty);
+	tcase_add_test(tc, coverage);
+	tcase_add_test(tc, random_bytes);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(insn_decode_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
