@@ -106,6 +106,7 @@ int pciem_bus_add(struct pciem_device *dev)
 	dev->domain = domain;
 	dev->bridge = bridge;
 	dev->host = host;
+	host->dev = dev;
 	host->sysdata.domain = domain;
 	host->sysdata.node = NUMA_NO_NODE;
 	snprintf(host->name, sizeof(host->name), "PCIem %04x", domain);
@@ -124,6 +125,9 @@ int pciem_bus_add(struct pciem_device *dev)
 			pci_add_resource(&bridge->windows,
 					 &dev->bars[i].window);
 	pciem_config_build(&host->cfg, dev);
+	ret = pciem_irq_init(dev);
+	if (ret)
+		goto err_bars;
 
 	bridge->sysdata = &host->sysdata;
 	bridge->ops = &pciem_pci_ops;
@@ -133,7 +137,7 @@ int pciem_bus_add(struct pciem_device *dev)
 	if (ret) {
 		pr_err("%04x: scanning the new root bus failed: %d\n", domain,
 		       ret);
-		goto err_bars;
+		goto err_irq;
 	}
 	pci_bus_claim_resources(bridge->bus);
 	dev->pdev = pci_get_slot(bridge->bus, PCI_DEVFN(0, 0));
@@ -142,6 +146,7 @@ int pciem_bus_add(struct pciem_device *dev)
 		ret = -ENODEV;
 		goto err_bus;
 	}
+	pciem_irq_attach(dev);
 	for (i = 0; i < PCIEM_MAX_BARS; i++)
 		if (dev->bars[i].size)
 			pciem_intercept_add(&dev->bars[i]);
@@ -156,6 +161,9 @@ int pciem_bus_add(struct pciem_device *dev)
 err_bus:
 	pci_stop_root_bus(bridge->bus);
 	pci_remove_root_bus(bridge->bus);
+	pciem_config_mark_removed(&host->cfg);
+err_irq:
+	pciem_irq_destroy(dev);
 err_bars:
 	pciem_bars_free(dev);
 err_domain:
@@ -194,6 +202,7 @@ void pciem_bus_remove(struct pciem_device *dev)
 	pci_remove_root_bus(bus);
 	pci_unlock_rescan_remove();
 	pciem_config_mark_removed(&dev->host->cfg);
+	pciem_irq_destroy(dev);
 
 	for (i = 0; i < PCIEM_MAX_BARS; i++)
 		if (dev->bars[i].size)

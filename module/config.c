@@ -210,7 +210,7 @@ void pciem_config_build(struct pciem_config *cfg, struct pciem_device *dev)
 	int off = CAP_START, link = PCI_CAPABILITY_LIST;
 	unsigned int i;
 
-	spin_lock_init(&cfg->lock);
+	raw_spin_lock_init(&cfg->lock);
 	set16(cfg, PCI_VENDOR_ID, id->vendor_id, 0, 0);
 	set16(cfg, PCI_DEVICE_ID, id->device_id, 0, 0);
 	set16(cfg, PCI_COMMAND, 0, cmd_wmask, 0);
@@ -226,6 +226,7 @@ void pciem_config_build(struct pciem_config *cfg, struct pciem_device *dev)
 	set16(cfg, PCI_SUBSYSTEM_VENDOR_ID, id->subsys_vendor_id, 0, 0);
 	set16(cfg, PCI_SUBSYSTEM_ID, id->subsys_device_id, 0, 0);
 	set8(cfg, PCI_INTERRUPT_LINE, 0, 0xff, 0);
+	set8(cfg, PCI_INTERRUPT_PIN, 1, 0, 0);	/* INTA, routed by irq.c */
 
 	for (i = 0; i < dev->ncaps; i++) {
 		struct pciem_cap *cap = &dev->caps[i];
@@ -244,6 +245,7 @@ void pciem_config_build(struct pciem_config *cfg, struct pciem_device *dev)
 			break;
 		case PCIEM_CAP_MSIX:
 			build_msix(cfg, off, &cap->u.msix);
+			cfg->msix_offset = off;
 			break;
 		case PCIEM_CAP_PCIE:
 			build_pcie(cfg, off, &cap->u.pcie);
@@ -255,9 +257,27 @@ void pciem_config_build(struct pciem_config *cfg, struct pciem_device *dev)
 	memcpy(cfg->reset_data, cfg->data, sizeof(cfg->data));
 }
 
-static bool touches(int where, int size, int reg, int reg_size)
+static struct pciem_device *cfg_dev(struct pciem_config *cfg)
 {
-	return where < reg + reg_size && reg < where + size;
+	return container_of(cfg, struct pciem_host, cfg)->dev;
+}
+
+static void post(struct pciem_config *cfg, u32 type, int where, int size,
+		 u64 data)
+{
+	struct pciem_event ev = {
+		.type = type, .offset = where, .size = size, .data = data,
+	};
+
+	pciem_ring_post(&cfg_dev(cfg)->ring, &ev);
+}
+
+/* Back to the state at registration, as after a reset of the function. */
+static void config_reset(struct pciem_config *cfg, u64 reason)
+{
+	memcpy(cfg->data, cfg->reset_data, sizeof(cfg->data));
+	cfg_dev(cfg)->irq.intx_pending = false;
+	post(cfg, PCIEM_EVENT_RESET, 0, 0, reason);
 }
 
 /* Side effects of a write that masks alone cannot express. */
@@ -265,22 +285,27 @@ static void config_fixup(struct pciem_config *cfg, int where, int size,
 			 u32 val, const u8 *old)
 {
 	if (cfg->pm_offset &&
-	    touches(where, size, cfg->pm_offset + PCI_PM_CTRL, 2)) {
+	    pciem_touches(where, size, cfg->pm_offset + PCI_PM_CTRL, 2)) {
 		int reg = cfg->pm_offset + PCI_PM_CTRL;
 		u16 pmc = get16(cfg, cfg->pm_offset + PCI_PM_PMC);
 		u16 state = get16(cfg, reg) & PCI_PM_CTRL_STATE_MASK;
+		u8 was = old[reg - where] & PCI_PM_CTRL_STATE_MASK;
 
 		/* A D-state the device does not support is not entered. */
 		if ((state == 1 && !(pmc & PCI_PM_CAP_D1)) ||
 		    (state == 2 && !(pmc & PCI_PM_CAP_D2))) {
 			cfg->data[reg] &= ~PCI_PM_CTRL_STATE_MASK;
-			cfg->data[reg] |= old[reg - where] &
-					  PCI_PM_CTRL_STATE_MASK;
+			cfg->data[reg] |= was;
+		} else if (was == 3 && state == 0 &&
+			   !(cfg->data[reg] & PCI_PM_CTRL_NO_SOFT_RESET)) {
+			/* D3hot -> D0 resets a function without No_Soft_Reset. */
+			config_reset(cfg, PCIEM_RESET_PM);
+			return;
 		}
 	}
 
 	if (cfg->msi_offset &&
-	    touches(where, size, cfg->msi_offset + PCI_MSI_FLAGS, 1)) {
+	    pciem_touches(where, size, cfg->msi_offset + PCI_MSI_FLAGS, 1)) {
 		int reg = cfg->msi_offset + PCI_MSI_FLAGS;
 		u8 mmc = FIELD_GET(PCI_MSI_FLAGS_QMASK, cfg->data[reg]);
 
@@ -292,18 +317,20 @@ static void config_fixup(struct pciem_config *cfg, int where, int size,
 	}
 
 	if (cfg->pcie_offset &&
-	    touches(where, size, cfg->pcie_offset + PCI_EXP_DEVCTL + 1, 1)) {
+	    pciem_touches(where, size, cfg->pcie_offset + PCI_EXP_DEVCTL + 1, 1)) {
 		int reg = cfg->pcie_offset + PCI_EXP_DEVCTL + 1;
 		u8 written = val >> (8 * (reg - where));
 		u32 devcap = get16(cfg, cfg->pcie_offset + PCI_EXP_DEVCAP) |
 			     get16(cfg, cfg->pcie_offset + PCI_EXP_DEVCAP + 2)
 			     << 16;
 
-		/* Function Level Reset: back to the state at registration. */
 		if ((written & (PCI_EXP_DEVCTL_BCR_FLR >> 8)) &&
-		    (devcap & PCI_EXP_DEVCAP_FLR))
-			memcpy(cfg->data, cfg->reset_data, sizeof(cfg->data));
+		    (devcap & PCI_EXP_DEVCAP_FLR)) {
+			config_reset(cfg, PCIEM_RESET_FLR);
+			return;
+		}
 	}
+	pciem_irq_config_written(cfg_dev(cfg), where, size);
 }
 
 static bool config_access_ok(int where, int size)
@@ -322,14 +349,16 @@ void pciem_config_read(struct pciem_config *cfg, int where, int size, u32 *val)
 		*val = ~0U;
 		return;
 	}
-	spin_lock_irqsave(&cfg->lock, flags);
+	raw_spin_lock_irqsave(&cfg->lock, flags);
 	if (cfg->removed) {
 		v = ~0U;
 	} else {
 		for (i = 0; i < size; i++)
 			v |= (u32)cfg->data[where + i] << (8 * i);
+		if (cfg_dev(cfg)->flags & PCIEM_CREATE_CONFIG_READ_EVENTS)
+			post(cfg, PCIEM_EVENT_CONFIG_READ, where, size, v);
 	}
-	spin_unlock_irqrestore(&cfg->lock, flags);
+	raw_spin_unlock_irqrestore(&cfg->lock, flags);
 	if (size < 4)
 		v &= (1U << (8 * size)) - 1;
 	*val = v;
@@ -343,8 +372,9 @@ void pciem_config_write(struct pciem_config *cfg, int where, int size, u32 val)
 
 	if (!config_access_ok(where, size))
 		return;
-	spin_lock_irqsave(&cfg->lock, flags);
+	raw_spin_lock_irqsave(&cfg->lock, flags);
 	if (!cfg->removed) {
+		post(cfg, PCIEM_EVENT_CONFIG_WRITE, where, size, val);
 		for (i = 0; i < size; i++) {
 			u8 *b = &cfg->data[where + i];
 			u8 in = val >> (8 * i);
@@ -356,7 +386,7 @@ void pciem_config_write(struct pciem_config *cfg, int where, int size, u32 val)
 		}
 		config_fixup(cfg, where, size, val, old);
 	}
-	spin_unlock_irqrestore(&cfg->lock, flags);
+	raw_spin_unlock_irqrestore(&cfg->lock, flags);
 }
 
 /* After surprise removal the function answers like an empty slot. */
@@ -364,7 +394,7 @@ void pciem_config_mark_removed(struct pciem_config *cfg)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&cfg->lock, flags);
+	raw_spin_lock_irqsave(&cfg->lock, flags);
 	cfg->removed = true;
-	spin_unlock_irqrestore(&cfg->lock, flags);
+	raw_spin_unlock_irqrestore(&cfg->lock, flags);
 }

@@ -22,12 +22,18 @@ struct pciem_device *pciem_device_alloc(void)
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return NULL;
+	if (pciem_ring_init(&dev->ring)) {
+		kfree(dev);
+		return NULL;
+	}
 	kref_init(&dev->kref);
 	mutex_init(&dev->lock);
+	INIT_LIST_HEAD(&dev->watchpoints);
 	for (i = 0; i < PCIEM_MAX_BARS; i++) {
 		dev->bars[i].index = i;
 		dev->bars[i].dev = dev;
 		INIT_LIST_HEAD(&dev->bars[i].mappings);
+		INIT_LIST_HEAD(&dev->bars[i].watchpoints);
 	}
 	return dev;
 }
@@ -45,6 +51,8 @@ static void pciem_device_release(struct kref *kref)
 
 	if (dev->state == PCIEM_REGISTERED)
 		pciem_bus_remove(dev);
+	pciem_watchpoints_free(dev);
+	pciem_ring_destroy(&dev->ring);
 	mutex_destroy(&dev->lock);
 	kfree(dev);
 }
@@ -80,8 +88,9 @@ static int ioctl_create(struct pciem_device *dev, void __user *arg)
 		pciem_user_err("CREATE_DEVICE: this fd already has a device; open /dev/pciem again for another");
 		return -EEXIST;
 	}
-	if (req.flags) {
-		pciem_user_err("CREATE_DEVICE: unknown flags 0x%x", req.flags);
+	if (req.flags & ~PCIEM_CREATE_CONFIG_READ_EVENTS) {
+		pciem_user_err("CREATE_DEVICE: unknown flags 0x%x",
+			       req.flags & ~PCIEM_CREATE_CONFIG_READ_EVENTS);
 		return -EINVAL;
 	}
 	if (req.mode != PCIEM_MODE_VIRTUAL_ROOT_BUS) {
@@ -89,6 +98,7 @@ static int ioctl_create(struct pciem_device *dev, void __user *arg)
 			       req.mode);
 		return -EINVAL;
 	}
+	dev->flags = req.flags;
 	dev->state = PCIEM_BUILDING;
 	return 0;
 }
@@ -424,15 +434,66 @@ static int ioctl_get_bar_info(struct pciem_device *dev, void __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
+static int require_registered(struct pciem_device *dev, const char *what)
+{
+	if (dev->state == PCIEM_REGISTERED)
+		return 0;
+	pciem_user_err("%s: not allowed %s", what, state_names[dev->state]);
+	return -EBADFD;
+}
+
+static int ioctl_inject_irq(struct pciem_device *dev, void __user *arg)
+{
+	struct pciem_irq_inject req;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	ret = require_registered(dev, "INJECT_IRQ");
+	if (ret)
+		return ret;
+	if (req.reserved) {
+		pciem_user_err("INJECT_IRQ: reserved field must be 0");
+		return -EINVAL;
+	}
+	return pciem_irq_inject(dev, req.vector);
+}
+
+static int ioctl_set_eventfd(struct pciem_device *dev, void __user *arg)
+{
+	struct pciem_eventfd_config req;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved) {
+		pciem_user_err("SET_EVENTFD: reserved field must be 0");
+		return -EINVAL;
+	}
+	return pciem_ring_set_eventfd(&dev->ring, req.eventfd);
+}
+
+static int ioctl_set_watchpoint(struct pciem_device *dev, void __user *arg)
+{
+	struct pciem_watchpoint_config req;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (dev->state == PCIEM_NEW) {
+		pciem_user_err("SET_WATCHPOINT: not allowed %s",
+			       state_names[dev->state]);
+		return -EBADFD;
+	}
+	return pciem_watchpoint_add(dev, &req);
+}
+
 static int ioctl_get_device_info(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_device_info info = {};
 
-	if (dev->state != PCIEM_REGISTERED) {
-		pciem_user_err("GET_DEVICE_INFO: not allowed %s",
-			       state_names[dev->state]);
-		return -EBADFD;
-	}
+	int ret = require_registered(dev, "GET_DEVICE_INFO");
+
+	if (ret)
+		return ret;
 	info.domain = dev->domain;
 	info.bus = 0;
 	info.devfn = PCI_DEVFN(0, 0);
@@ -475,6 +536,15 @@ long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 		break;
 	case PCIEM_IOCTL_GET_DEVICE_INFO:
 		ret = ioctl_get_device_info(dev, arg);
+		break;
+	case PCIEM_IOCTL_INJECT_IRQ:
+		ret = ioctl_inject_irq(dev, arg);
+		break;
+	case PCIEM_IOCTL_SET_EVENTFD:
+		ret = ioctl_set_eventfd(dev, arg);
+		break;
+	case PCIEM_IOCTL_SET_WATCHPOINT:
+		ret = ioctl_set_watchpoint(dev, arg);
 		break;
 	default:
 		pciem_user_err("unknown ioctl 0x%x", cmd);

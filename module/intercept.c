@@ -10,10 +10,14 @@
  * until iounmap(), so that a mapping a driver forgets to undo can be pointed
  * at a harmless page before the backing memory is freed.
  *
- * Locking: intercept_lock (irq-safe spinlock) protects the list of BARs and
- * every BAR's mapping list.  The hooks run from kprobe handlers with
- * preemption disabled, so nothing here sleeps; TLB flushes happen after the
- * lock is dropped.
+ * Watchpoints follow the mappings: armed on the newest mapping that covers
+ * their register, moved or disarmed when it goes.
+ *
+ * Locking: intercept_lock (irq-safe spinlock) protects the list of BARs,
+ * every BAR's mapping and watchpoint lists and the watchpoints' targets.
+ * The hooks run from kprobe handlers with preemption disabled, so nothing
+ * here sleeps; TLB flushes and debug register updates (IPIs) happen after
+ * the lock is dropped.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,6 +37,57 @@ static LIST_HEAD(intercept_bars);
  */
 static struct page *dead_page;
 static bool dead_page_used;
+
+/* Watchpoints whose target changed under the lock, synced after it. */
+struct wp_batch {
+	unsigned int n;
+	struct pciem_watchpoint *wp[8];	/* more than the CPU's debug registers */
+};
+
+static void batch_add(struct wp_batch *b, struct pciem_watchpoint *wp)
+{
+	if (!WARN_ON_ONCE(b->n == ARRAY_SIZE(b->wp)))
+		b->wp[b->n++] = wp;
+}
+
+static void batch_sync(struct wp_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		pciem_arch_wp_sync(b->wp[i]);
+}
+
+static void wp_disarm(struct pciem_watchpoint *wp)
+{
+	WRITE_ONCE(wp->armed_va, 0);
+	wp->map_va = 0;
+	WRITE_ONCE(wp->want, (unsigned long)&wp->parking);
+}
+
+/*
+ * Arm @wp on @m (or on the newest mapping if @m is NULL) if the caller of
+ * the mapping asked for the register: the page rounding of a mapping made
+ * for something else nearby (the PCI core's MSI-X table) does not count.
+ */
+static bool wp_arm(struct pciem_bar *bar, struct pciem_watchpoint *wp,
+		   struct pciem_mapping *m)
+{
+	struct pciem_mapping *it;
+
+	list_for_each_entry(it, &bar->mappings, node) {
+		u64 start = (u64)it->first << PAGE_SHIFT;
+
+		if ((m && it != m) || wp->offset < it->req_start ||
+		    wp->offset + wp->width > it->req_end)
+			continue;
+		wp->map_va = it->map_va;
+		WRITE_ONCE(wp->armed_va, it->va + (wp->offset - start));
+		WRITE_ONCE(wp->want, wp->armed_va);
+		return true;
+	}
+	return false;
+}
 
 static bool overlap(phys_addr_t start, phys_addr_t end, struct pciem_bar *bar,
 		    phys_addr_t *s, phys_addr_t *e)
@@ -72,6 +127,8 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 {
 	phys_addr_t start = phys & PAGE_MASK, end = PAGE_ALIGN(phys + size);
 	unsigned long map_va = va & PAGE_MASK;
+	struct wp_batch batch = {};
+	struct pciem_watchpoint *wp;
 	struct pciem_bar *bar;
 	bool changed = false;
 	unsigned long flags;
@@ -96,6 +153,10 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 		m->va = map_va + (s - start);
 		m->first = (s - bar->window.start) >> PAGE_SHIFT;
 		m->npages = (e - s) >> PAGE_SHIFT;
+		m->req_start = max_t(u64, phys, bar->window.start) -
+			       bar->window.start;
+		m->req_end = min_t(u64, phys + size, bar->window.end + 1) -
+			     bar->window.start;
 		for (i = 0; i < m->npages && !ret; i++)
 			ret = pciem_arch_remap_page(m->va + i * PAGE_SIZE,
 						    page_to_pfn(bar->pages[m->first + i]),
@@ -106,16 +167,22 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			       (void *)m->va, ret);
 		list_add(&m->node, &bar->mappings);
 		changed = true;
+		list_for_each_entry(wp, &bar->watchpoints, bar_node)
+			if (wp_arm(bar, wp, m))
+				batch_add(&batch, wp);
 	}
 	spin_unlock_irqrestore(&intercept_lock, flags);
 	if (changed)
 		pciem_arch_flush_tlb();
+	batch_sync(&batch);
 }
 
 /* @va: address passed to iounmap(); any offset into the page is ignored. */
 void pciem_intercept_unmapped(unsigned long va)
 {
 	struct pciem_mapping *m, *tmp;
+	struct wp_batch batch = {};
+	struct pciem_watchpoint *wp;
 	struct pciem_bar *bar;
 	unsigned long flags;
 
@@ -128,16 +195,49 @@ void pciem_intercept_unmapped(unsigned long va)
 			list_del(&m->node);
 			kfree(m);
 		}
+		list_for_each_entry(wp, &bar->watchpoints, bar_node) {
+			if (wp->map_va != va)
+				continue;
+			if (!wp_arm(bar, wp, NULL))
+				wp_disarm(wp);
+			batch_add(&batch, wp);
+		}
 	}
 	spin_unlock_irqrestore(&intercept_lock, flags);
+	batch_sync(&batch);
 }
 
+/**
+ * pciem_intercept_watch - start following mappings for a new watchpoint
+ * @bar: BAR of a registered device
+ * @wp: the watchpoint, on a debug register already
+ *
+ * Context: process.  Arms it at once if the driver has mapped the BAR.
+ */
+void pciem_intercept_watch(struct pciem_bar *bar, struct pciem_watchpoint *wp)
+{
+	unsigned long flags;
+	bool armed;
+
+	spin_lock_irqsave(&intercept_lock, flags);
+	list_add_tail(&wp->bar_node, &bar->watchpoints);
+	armed = wp_arm(bar, wp, NULL);
+	spin_unlock_irqrestore(&intercept_lock, flags);
+	if (armed)
+		pciem_arch_wp_sync(wp);
+}
+
+/* Context: REGISTER, under the device's lock. */
 void pciem_intercept_add(struct pciem_bar *bar)
 {
+	struct pciem_watchpoint *wp;
 	unsigned long flags;
 
 	spin_lock_irqsave(&intercept_lock, flags);
 	list_add_tail(&bar->range_node, &intercept_bars);
+	list_for_each_entry(wp, &bar->dev->watchpoints, dev_node)
+		if (wp->bar == bar->index)
+			list_add_tail(&wp->bar_node, &bar->watchpoints);
 	spin_unlock_irqrestore(&intercept_lock, flags);
 }
 
@@ -150,12 +250,19 @@ void pciem_intercept_add(struct pciem_bar *bar)
  */
 void pciem_intercept_remove(struct pciem_bar *bar)
 {
+	struct pciem_watchpoint *wp, *wtmp;
 	struct pciem_mapping *m, *tmp;
+	struct wp_batch batch = {};
 	bool leaked = false;
 	unsigned long flags;
 
 	spin_lock_irqsave(&intercept_lock, flags);
 	list_del(&bar->range_node);
+	list_for_each_entry_safe(wp, wtmp, &bar->watchpoints, bar_node) {
+		wp_disarm(wp);
+		list_del_init(&wp->bar_node);
+		batch_add(&batch, wp);
+	}
 	list_for_each_entry_safe(m, tmp, &bar->mappings, node) {
 		unsigned long i;
 
@@ -175,6 +282,7 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 
 	if (leaked)
 		pciem_arch_flush_tlb();
+	batch_sync(&batch);
 	/* Lazily freed vmap areas may still have TLB entries for the pages. */
 	vm_unmap_aliases();
 }

@@ -84,11 +84,19 @@ static int pciem_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static int pciem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct pciem_device *dev = file->private_data;
+
+	return pciem_ring_mmap(&dev->ring, vma);
+}
+
 static const struct file_operations pciem_fops = {
 	.owner = THIS_MODULE,
 	.open = pciem_open,
 	.release = pciem_release,
 	.unlocked_ioctl = pciem_ioctl,
+	.mmap = pciem_mmap,
 	.llseek = no_llseek,
 };
 

@@ -11,6 +11,9 @@
 #ifndef PCIEM_INTERNAL_H
 #define PCIEM_INTERNAL_H
 
+#include <linux/irq_work.h>
+#include <linux/irqdomain.h>
+#include <linux/msi.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -31,6 +34,29 @@ enum pciem_state {
 
 struct pciem_device;
 
+#define PCIEM_STAGE_SIZE	128	/* per-CPU staging slots (NMI events) */
+
+/* Events posted from NMI-like context on one CPU, see ring.c. */
+struct pciem_stage {
+	u32 head;			/* free-running; drained on this CPU */
+	u32 tail;			/* free-running; written by the producer */
+	struct pciem_event ev[PCIEM_STAGE_SIZE];
+};
+
+struct pciem_ring {
+	struct pciem_shared_ring *shared;	/* vmalloc_user, mapped by the process */
+	raw_spinlock_t lock;		/* everything below but @stage contents */
+	u32 tail;			/* the kernel's own copy */
+	u64 next_seq;
+	u64 lost;			/* lost since the last posted event */
+	u64 first_lost_seq;
+	u64 dropped;			/* lost in total, mirrored to the header */
+	atomic64_t stage_lost;		/* lost by staging, not yet numbered */
+	struct pciem_stage __percpu *stage;
+	struct eventfd_ctx *eventfd;
+	struct irq_work work;		/* drains staging, signals the eventfd */
+};
+
 /* A kernel mapping of (part of) a BAR that points at the backing pages. */
 struct pciem_mapping {
 	struct list_head node;		/* in pciem_bar.mappings */
@@ -38,6 +64,7 @@ struct pciem_mapping {
 	unsigned long va;		/* where this BAR's part of it starts */
 	unsigned long npages;		/* pages of this BAR it covers */
 	unsigned long first;		/* index of the first covered BAR page */
+	u64 req_start, req_end;		/* BAR bytes the caller asked to map */
 };
 
 struct pciem_bar {
@@ -52,6 +79,24 @@ struct pciem_bar {
 	/* Interception state: protected by the global intercept lock. */
 	struct list_head range_node;	/* in the global list of BAR ranges */
 	struct list_head mappings;	/* struct pciem_mapping */
+	struct list_head watchpoints;	/* struct pciem_watchpoint */
+};
+
+/*
+ * A watchpoint on a BAR register (watchpoint.c).  @want is the address the
+ * debug registers should watch: the register in a driver mapping while
+ * armed, else @parking.
+ */
+struct pciem_watchpoint {
+	struct list_head dev_node;	/* pciem_device.watchpoints */
+	struct list_head bar_node;	/* pciem_bar.watchpoints (intercept lock) */
+	struct pciem_device *dev;
+	u32 bar, offset, width;
+	unsigned long armed_va;		/* 0 while disarmed */
+	unsigned long map_va;		/* the mapping it is armed on */
+	unsigned long want;
+	u64 parking;			/* never written */
+	void *arch;			/* x86: struct perf_event * __percpu * */
 };
 
 struct pciem_cap {
@@ -74,7 +119,7 @@ struct pciem_cap {
  * PCI core's pci_lock with interrupts off.
  */
 struct pciem_config {
-	spinlock_t lock;		/* see above */
+	raw_spinlock_t lock;		/* see above; nests in pci_lock */
 	bool removed;			/* device gone: reads all-ones */
 	u8 data[PCI_CFG_SPACE_EXP_SIZE];
 	u8 wmask[PCI_CFG_SPACE_EXP_SIZE];
@@ -82,6 +127,7 @@ struct pciem_config {
 	u8 reset_data[PCI_CFG_SPACE_EXP_SIZE];	/* data after a reset */
 	u8 pm_offset;			/* 0 when the capability is absent */
 	u8 msi_offset;
+	u8 msix_offset;
 	u8 pcie_offset;
 };
 
@@ -96,18 +142,41 @@ struct pciem_host {
 	struct pciem_config cfg;
 	struct resource busn;
 	char name[24];			/* "PCIem DDDDD", resource name */
+	struct pciem_device *dev;	/* valid while !cfg.removed */
+};
+
+#define PCIEM_NR_HWIRQ		4096	/* INTx block, MSI blocks, MSI-X vectors */
+
+struct pciem_irq {
+	struct pciem_device *dev;
+	struct fwnode_handle *parent_fwnode;
+	struct fwnode_handle *msi_fwnode;
+	struct irq_domain *parent;	/* hwirq = MSI data the device sends */
+	struct irq_domain *msi;
+	struct msi_domain_info msi_info;
+	spinlock_t alloc_lock;		/* @hwirqs */
+	DECLARE_BITMAP(hwirqs, PCIEM_NR_HWIRQ);
+	unsigned int intx_virq;
+	bool intx_pending;		/* under the config lock */
+	struct mutex inject_lock;	/* one INJECT_IRQ at a time */
+	atomic_long_t inject_hwirq;	/* -1 or the hwirq INJECT_IRQ raises */
+	DECLARE_BITMAP(resend, PCIEM_NR_HWIRQ);	/* released by an unmask */
+	struct irq_work work;		/* raises them in hard-irq context */
 };
 
 struct pciem_device {
 	struct kref kref;
 	struct mutex lock;		/* serializes the ioctls that build */
 	enum pciem_state state;
+	u32 flags;			/* PCIEM_CREATE_* */
+	struct pciem_ring ring;
 
 	struct pciem_config_space config;
 	bool config_set;
 	struct pciem_bar bars[PCIEM_MAX_BARS];
 	struct pciem_cap caps[PCIEM_MAX_CAPS];
 	unsigned int ncaps;
+	struct list_head watchpoints;	/* under @lock */
 
 	/* Set by REGISTER, constant afterwards. */
 	int domain;
@@ -115,6 +184,7 @@ struct pciem_device {
 	struct pci_host_bridge *bridge;
 	struct pciem_host *host;
 	struct pci_dev *pdev;
+	struct pciem_irq irq;
 	struct work_struct attach_work;
 	bool removing;			/* under pci_lock_rescan_remove() */
 };
@@ -129,11 +199,27 @@ long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 /* main.c */
 int pciem_install_instance_fd(struct pciem_device *dev, int fd);
 
+/* ring.c */
+int pciem_ring_init(struct pciem_ring *r);
+void pciem_ring_destroy(struct pciem_ring *r);
+int pciem_ring_enable_nmi(struct pciem_ring *r);
+void pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev);
+void pciem_ring_post_nmi(struct pciem_ring *r, struct pciem_event *ev);
+int pciem_ring_set_eventfd(struct pciem_ring *r, int fd);
+int pciem_ring_mmap(struct pciem_ring *r, struct vm_area_struct *vma);
+
 /* config.c */
 void pciem_config_build(struct pciem_config *cfg, struct pciem_device *dev);
 void pciem_config_read(struct pciem_config *cfg, int where, int size, u32 *val);
 void pciem_config_write(struct pciem_config *cfg, int where, int size, u32 val);
 void pciem_config_mark_removed(struct pciem_config *cfg);
+
+/* irq.c */
+int pciem_irq_init(struct pciem_device *dev);
+void pciem_irq_attach(struct pciem_device *dev);
+void pciem_irq_destroy(struct pciem_device *dev);
+int pciem_irq_inject(struct pciem_device *dev, unsigned int vec);
+void pciem_irq_config_written(struct pciem_device *dev, int where, int size);
 
 /* bus.c */
 int pciem_bus_add(struct pciem_device *dev);
@@ -154,12 +240,28 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			    unsigned long va);
 void pciem_intercept_unmapped(unsigned long va);
 
+/* watchpoint.c */
+int pciem_watchpoint_add(struct pciem_device *dev,
+			 const struct pciem_watchpoint_config *req);
+void pciem_watchpoints_free(struct pciem_device *dev);
+void pciem_watchpoint_hit(struct pciem_watchpoint *wp);
+void pciem_intercept_watch(struct pciem_bar *bar, struct pciem_watchpoint *wp);
+
 /* Architecture hooks (x86/). */
+int pciem_arch_wp_register(struct pciem_watchpoint *wp);
+void pciem_arch_wp_unregister(struct pciem_watchpoint *wp);
+void pciem_arch_wp_sync(struct pciem_watchpoint *wp);
 int pciem_arch_hooks_init(void);
 void pciem_arch_hooks_exit(void);
 int pciem_arch_remap_page(unsigned long va, unsigned long pfn, pgprot_t prot);
 void pciem_arch_flush_tlb(void);
 phys_addr_t pciem_arch_max_phys(void);
+
+/* Does the access [where, where + size) touch [reg, reg + reg_size)? */
+static inline bool pciem_touches(int where, int size, int reg, int reg_size)
+{
+	return where < reg + reg_size && reg < where + size;
+}
 
 /* Rate-limited report of a caller's mistake: one line, names the culprit. */
 #define pciem_user_err(fmt, ...)					\

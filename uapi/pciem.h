@@ -43,8 +43,11 @@
 /* pciem_create_device.mode: the device sits alone on a virtual root bus. */
 #define PCIEM_MODE_VIRTUAL_ROOT_BUS	0
 
+/* pciem_create_device.flags */
+#define PCIEM_CREATE_CONFIG_READ_EVENTS	(1u << 0)	/* post CONFIG_READ events */
+
 struct pciem_create_device {
-	uint32_t flags;		/* must be 0 */
+	uint32_t flags;		/* PCIEM_CREATE_* */
 	uint32_t mode;		/* PCIEM_MODE_* */
 };
 
@@ -143,6 +146,12 @@ struct pciem_config_space {
 #define PCIEM_EVENT_CONFIG_WRITE	4
 #define PCIEM_EVENT_MSI_ACK		5
 #define PCIEM_EVENT_RESET		6
+/* Extension: events were lost; seq is the first lost one, data the count. */
+#define PCIEM_EVENT_DROPPED		16
+
+/* PCIEM_EVENT_RESET data: why the function was reset. */
+#define PCIEM_RESET_FLR			1	/* Function Level Reset */
+#define PCIEM_RESET_PM			2	/* D3hot -> D0 without No_Soft_Reset */
 
 struct pciem_event {
 	uint64_t seq;
@@ -171,13 +180,20 @@ struct pciem_response {
  * process reads events[head] after loading tail (acquire), then advances
  * head.  head == tail means empty; the ring holds PCIEM_RING_SIZE - 1 events.
  * Only the process writes head; it must not write anything else.
+ *
+ * seq numbers every event the device generated, posted or not; timestamp is
+ * CLOCK_MONOTONIC in nanoseconds when it happened.  When the ring is full
+ * in a context that cannot wait, the event is lost: dropped counts all lost
+ * events, and the next event posted is a PCIEM_EVENT_DROPPED saying how
+ * many were lost before it, so seq gaps are always explained.
  */
 #define PCIEM_RING_SIZE		4096
 
 struct pciem_shared_ring {
 	PCIEM_ATOMIC(uint32_t) head;	/* next slot to consume; written by the process */
 	PCIEM_ATOMIC(uint32_t) tail;	/* next slot to fill; written by the kernel */
-	uint8_t reserved[56];		/* zero; keeps events[] on its own cache line */
+	PCIEM_ATOMIC(uint64_t) dropped;	/* events lost so far; written by the kernel */
+	uint8_t reserved[48];		/* zero; keeps events[] on its own cache line */
 	struct pciem_event events[PCIEM_RING_SIZE];
 };
 

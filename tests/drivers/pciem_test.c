@@ -11,29 +11,51 @@
  *   mmio     "r BAR OFF WIDTH" or "w BAR OFF WIDTH VALUE"; read: last value
  *   pattern  "fill BAR SEED" or "check BAR SEED"; read: last check result
  *   info     one line per mapped BAR
+ *   vectors  "alloc TYPE N" (TYPE msix, msi or legacy), "free", "mask V",
+ *            "unmask V" or "reset"; read: type, handler calls per vector,
+ *            calls outside hard-irq context, Linux irq numbers
+ *   counter  "run N TIMEOUT_MS": drive the counter device of BAR 0;
+ *            read: result of the last run
+ *   cfgflood "N OFFSET": N config-space dword writes at OFFSET
+ *   mmioflood "N BAR OFF": N dword writes at OFF in the BAR's mapping
  *
  * Numbers accept a 0x prefix.  OFF is relative to the start of the mapping.
+ *
+ * The module parameters probe_irq_type, probe_irq_count and probe_delay_ms
+ * make probe() set up interrupts and then linger, talking to BAR 0, so a
+ * test can pull the device away while its driver is still probing.
  *
  * Locking: each device's state is protected by its own mutex, taken by every
  * sysfs callback and by remove().  The files are registered through the
  * driver's dev_groups, so the driver core adds them only after probe() has
  * succeeded and removes them (waiting for callbacks in progress) before
  * remove() is called: a callback never runs without bound driver data.
+ * The interrupt handler takes no lock: it only touches atomic counters of
+ * the vector it was requested with, which stay allocated until free_irq()
+ * has returned; disable_irq() and free_irq() wait for a running handler, so
+ * they are called with the mutex held.  cfgflood takes no lock (config
+ * accessors serialize themselves) and mmioflood drops it every batch, so a
+ * long flood does not shut out the other files.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/irq.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -45,6 +67,19 @@
 
 /* Words touched between two cond_resched() calls in fill and check. */
 #define PCIEM_TEST_BATCH	4096
+
+/* Writes between two cond_resched() calls in the floods and counter runs. */
+#define PCIEM_TEST_FLOOD_BATCH	256
+
+/* Registers of the counter device (BAR 0) that the counter file drives. */
+#define PCIEM_TEST_REG_CONTROL	0x00
+#define PCIEM_TEST_REG_COUNTER	0x08
+
+/*
+ * A run keeps the device's sysfs callback busy, and removing the device
+ * waits for it: stay well below the hung-task timeout.
+ */
+#define PCIEM_TEST_RUN_MAX_MS	60000
 
 static atomic_t pciem_test_probed = ATOMIC_INIT(0);
 static atomic_t pciem_test_removed = ATOMIC_INIT(0);
@@ -71,6 +106,65 @@ static const char * const pciem_test_api_names[] = {
 	[PCIEM_TEST_DEVM_IOREMAP]	= "devm_ioremap",
 	[PCIEM_TEST_MEMREMAP_WB]	= "memremap_wb",
 	[PCIEM_TEST_MEMREMAP_WT]	= "memremap_wt",
+};
+
+enum pciem_test_irq_type {
+	PCIEM_TEST_IRQ_NONE,
+	PCIEM_TEST_IRQ_MSIX,
+	PCIEM_TEST_IRQ_MSI,
+	PCIEM_TEST_IRQ_LEGACY,
+};
+
+static const char * const pciem_test_irq_names[] = {
+	[PCIEM_TEST_IRQ_NONE]	= "none",
+	[PCIEM_TEST_IRQ_MSIX]	= "msix",
+	[PCIEM_TEST_IRQ_MSI]	= "msi",
+	[PCIEM_TEST_IRQ_LEGACY]	= "legacy",
+};
+
+static const unsigned int pciem_test_irq_flags[] = {
+	[PCIEM_TEST_IRQ_MSIX]	= PCI_IRQ_MSIX,
+	[PCIEM_TEST_IRQ_MSI]	= PCI_IRQ_MSI,
+	[PCIEM_TEST_IRQ_LEGACY]	= PCI_IRQ_LEGACY,
+};
+
+/* What the PCI specification allows: the core refuses the rest anyway. */
+static const unsigned int pciem_test_irq_max[] = {
+	[PCIEM_TEST_IRQ_MSIX]	= 2048,
+	[PCIEM_TEST_IRQ_MSI]	= 32,
+	[PCIEM_TEST_IRQ_LEGACY]	= 1,
+};
+
+static char *pciem_test_probe_irq_type = "";
+module_param_named(probe_irq_type, pciem_test_probe_irq_type, charp, 0444);
+MODULE_PARM_DESC(probe_irq_type,
+		 "Interrupts probe() sets up: \"\" (none), msix, msi or legacy");
+
+static unsigned int pciem_test_probe_irq_count = 1;
+module_param_named(probe_irq_count, pciem_test_probe_irq_count, uint, 0444);
+MODULE_PARM_DESC(probe_irq_count, "Vectors probe() sets up (default 1)");
+
+static unsigned int pciem_test_probe_delay_ms;
+module_param_named(probe_delay_ms, pciem_test_probe_delay_ms, uint, 0444);
+MODULE_PARM_DESC(probe_delay_ms,
+		 "Milliseconds probe() lingers, reading BAR 0, before it returns");
+
+struct pciem_test;
+
+/**
+ * struct pciem_test_vec - one requested interrupt vector
+ * @pt: the device, for the counters shared by all vectors
+ * @count: handler invocations
+ * @irq: Linux irq number
+ * @depth: disable_irq() calls not yet undone by enable_irq()
+ * @name: name shown in /proc/interrupts
+ */
+struct pciem_test_vec {
+	struct pciem_test *pt;
+	atomic_t count;
+	int irq;
+	unsigned int depth;
+	char name[40];
 };
 
 /**
@@ -101,16 +195,30 @@ struct pciem_test_map {
  * @first_bad: index of the first of them
  * @first_got: value read there
  * @first_want: value expected there
+ * @irq_type: kind of the allocated vectors, NONE if there are none
+ * @nvec: number of allocated vectors
+ * @vecs: the vectors, @nvec of them
+ * @nothardirq: handler invocations outside hard-irq context (lock-free)
+ * @run_counter: COUNTER as last read by the last counter run
+ * @run_irqs: handler invocations during the last counter run
+ * @run_ms: duration of the last counter run
  */
 struct pciem_test {
 	struct pci_dev *pdev;
-	struct mutex lock;	/* protects everything below */
+	struct mutex lock;	/* protects everything below but @nothardirq */
 	struct pciem_test_map maps[PCI_STD_NUM_BARS];
 	u64 last_read;
 	u64 bad;
 	u64 first_bad;
 	u32 first_got;
 	u32 first_want;
+	enum pciem_test_irq_type irq_type;
+	unsigned int nvec;
+	struct pciem_test_vec *vecs;
+	atomic_t nothardirq;
+	u32 run_counter;
+	u64 run_irqs;
+	s64 run_ms;
 };
 
 /*
@@ -721,15 +829,568 @@ static ssize_t info_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_ADMIN_RO(info);
 
+static irqreturn_t pciem_test_isr(int irq, void *data)
+{
+	struct pciem_test_vec *v = data;
+
+	atomic_inc(&v->count);
+	/* INJECT_IRQ promises hard-irq context: count every breach. */
+	if (!in_hardirq())
+		atomic_inc(&v->pt->nothardirq);
+	return IRQ_HANDLED;
+}
+
+/*
+ * Allocate @n vectors of @type and request a handler on each, all or
+ * nothing.  @what prefixes the messages (the sysfs file or probe).
+ */
+static int pciem_test_irq_alloc_locked(struct pciem_test *pt,
+				       const char *what,
+				       enum pciem_test_irq_type type,
+				       unsigned int n)
+{
+	struct pci_dev *pdev = pt->pdev;
+	struct pciem_test_vec *vecs;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&pt->lock);
+
+	if (pt->irq_type != PCIEM_TEST_IRQ_NONE) {
+		dev_err(&pdev->dev, "%s: %u %s vector(s) already allocated\n",
+			what, pt->nvec, pciem_test_irq_names[pt->irq_type]);
+		return -EBUSY;
+	}
+	if (!n || n > pciem_test_irq_max[type]) {
+		dev_err(&pdev->dev, "%s: %s takes 1 to %u vectors, not %u\n",
+			what, pciem_test_irq_names[type],
+			pciem_test_irq_max[type], n);
+		return -EINVAL;
+	}
+
+	vecs = kvcalloc(n, sizeof(*vecs), GFP_KERNEL);
+	if (!vecs)
+		return -ENOMEM;
+
+	ret = pci_alloc_irq_vectors(pdev, n, n, pciem_test_irq_flags[type]);
+	if (ret < 0) {
+		dev_err(&pdev->dev, "%s: allocating %u %s vector(s) failed: %d\n",
+			what, n, pciem_test_irq_names[type], ret);
+		goto err_free;
+	}
+
+	for (i = 0; i < n; i++) {
+		struct pciem_test_vec *v = &vecs[i];
+
+		v->pt = pt;
+		ret = pci_irq_vector(pdev, i);
+		if (ret < 0) {
+			dev_err(&pdev->dev, "%s: no irq for vector %u: %d\n",
+				what, i, ret);
+			goto err_irqs;
+		}
+		v->irq = ret;
+		snprintf(v->name, sizeof(v->name), "pciem_test-%s-%u",
+			 pci_name(pdev), i);
+		/*
+		 * disable_irq() must mask the vector in the device at once,
+		 * not on the next interrupt, or a test of pending bits would
+		 * see one delivery it did not expect.
+		 */
+		irq_set_status_flags(v->irq, IRQ_DISABLE_UNLAZY);
+		ret = request_irq(v->irq, pciem_test_isr,
+				  type == PCIEM_TEST_IRQ_LEGACY ? IRQF_SHARED : 0,
+				  v->name, v);
+		if (ret) {
+			dev_err(&pdev->dev, "%s: request_irq(%d) for vector %u failed: %d\n",
+				what, v->irq, i, ret);
+			goto err_irqs;
+		}
+	}
+
+	atomic_set(&pt->nothardirq, 0);
+	pt->irq_type = type;
+	pt->nvec = n;
+	pt->vecs = vecs;
+	return 0;
+
+err_irqs:
+	while (i--)
+		free_irq(vecs[i].irq, &vecs[i]);
+	pci_free_irq_vectors(pdev);
+err_free:
+	kvfree(vecs);
+	return ret;
+}
+
+static void pciem_test_irq_free_locked(struct pciem_test *pt)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&pt->lock);
+
+	if (pt->irq_type == PCIEM_TEST_IRQ_NONE)
+		return;
+
+	for (i = 0; i < pt->nvec; i++) {
+		struct pciem_test_vec *v = &pt->vecs[i];
+
+		/* An INTx line may be shared: leave it enabled as found. */
+		for (; v->depth; v->depth--)
+			enable_irq(v->irq);
+		free_irq(v->irq, v);
+	}
+	pci_free_irq_vectors(pt->pdev);
+	kvfree(pt->vecs);
+	pt->vecs = NULL;
+	pt->nvec = 0;
+	pt->irq_type = PCIEM_TEST_IRQ_NONE;
+}
+
+/* Handler invocations so far, all vectors together. */
+static u64 pciem_test_irq_total(struct pciem_test *pt)
+{
+	unsigned int i;
+	u64 total = 0;
+
+	lockdep_assert_held(&pt->lock);
+
+	for (i = 0; i < pt->nvec; i++)
+		total += (unsigned int)atomic_read(&pt->vecs[i].count);
+	return total;
+}
+
+/* Resolve the vector of a mask or unmask command, or complain. */
+static struct pciem_test_vec *pciem_test_irq_vec(struct pciem_test *pt,
+						 const char *tok)
+{
+	unsigned int vec;
+
+	lockdep_assert_held(&pt->lock);
+
+	if (pt->irq_type == PCIEM_TEST_IRQ_NONE) {
+		dev_err(&pt->pdev->dev, "vectors: no vectors allocated\n");
+		return NULL;
+	}
+	if (kstrtouint(tok, 0, &vec) || vec >= pt->nvec) {
+		dev_err(&pt->pdev->dev, "vectors: bad vector '%s' (%u allocated)\n",
+			tok, pt->nvec);
+		return NULL;
+	}
+	return &pt->vecs[vec];
+}
+
+static ssize_t vectors_store(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	char *argv[PCIEM_TEST_ARGS_MAX];
+	char line[PCIEM_TEST_CMD_MAX];
+	struct pciem_test_vec *v;
+	unsigned int i, n = 0;
+	int argc, type = 0, ret;
+	const char *cmd;
+
+	argc = pciem_test_parse(dev, "vectors", buf, line, argv);
+	if (argc < 0)
+		return argc;
+	cmd = argv[0];
+	if (!strcmp(cmd, "alloc") && argc == 3) {
+		type = match_string(pciem_test_irq_names,
+				    ARRAY_SIZE(pciem_test_irq_names), argv[1]);
+		if (type <= PCIEM_TEST_IRQ_NONE) {
+			dev_err(dev, "vectors: unknown type '%s' (msix, msi or legacy)\n",
+				argv[1]);
+			return -EINVAL;
+		}
+		if (kstrtouint(argv[2], 0, &n)) {
+			dev_err(dev, "vectors: bad vector count '%s'\n", argv[2]);
+			return -EINVAL;
+		}
+	} else if (!((!strcmp(cmd, "free") || !strcmp(cmd, "reset")) &&
+		     argc == 1) &&
+		   !((!strcmp(cmd, "mask") || !strcmp(cmd, "unmask")) &&
+		     argc == 2)) {
+		dev_err(dev, "vectors: expected \"alloc TYPE N\", \"free\", \"mask V\", \"unmask V\" or \"reset\"\n");
+		return -EINVAL;
+	}
+
+	ret = mutex_lock_interruptible(&pt->lock);
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "alloc")) {
+		ret = pciem_test_irq_alloc_locked(pt, "vectors", type, n);
+	} else if (!strcmp(cmd, "free")) {
+		if (pt->irq_type == PCIEM_TEST_IRQ_NONE) {
+			dev_err(dev, "vectors: no vectors allocated\n");
+			ret = -EINVAL;
+		} else {
+			pciem_test_irq_free_locked(pt);
+		}
+	} else if (!strcmp(cmd, "reset")) {
+		for (i = 0; i < pt->nvec; i++)
+			atomic_set(&pt->vecs[i].count, 0);
+		atomic_set(&pt->nothardirq, 0);
+	} else {
+		v = pciem_test_irq_vec(pt, argv[1]);
+		if (!v) {
+			ret = -EINVAL;
+		} else if (!strcmp(cmd, "mask")) {
+			disable_irq(v->irq);
+			v->depth++;
+		} else if (!v->depth) {
+			dev_err(dev, "vectors: vector %s is not masked\n", argv[1]);
+			ret = -EINVAL;
+		} else {
+			v->depth--;
+			enable_irq(v->irq);
+		}
+	}
+	mutex_unlock(&pt->lock);
+
+	return ret ? ret : count;
+}
+
+static ssize_t vectors_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	unsigned int i, nvec;
+	ssize_t len;
+	int ret;
+
+	ret = mutex_lock_interruptible(&pt->lock);
+	if (ret)
+		return ret;
+	nvec = pt->nvec;
+	len = sysfs_emit(buf, "type=%s n=%u counts=",
+			 pciem_test_irq_names[pt->irq_type], nvec);
+	for (i = 0; i < nvec; i++)
+		len += sysfs_emit_at(buf, len, "%s%u", i ? "," : "",
+				     (unsigned int)atomic_read(&pt->vecs[i].count));
+	len += sysfs_emit_at(buf, len, " nothardirq=%u irqs=",
+			     (unsigned int)atomic_read(&pt->nothardirq));
+	for (i = 0; i < nvec; i++)
+		len += sysfs_emit_at(buf, len, "%s%d", i ? "," : "",
+				     pt->vecs[i].irq);
+	len += sysfs_emit_at(buf, len, "\n");
+	mutex_unlock(&pt->lock);
+
+	/* A page holds a few hundred vectors: never hand out a cut line. */
+	if (len >= PAGE_SIZE - 1) {
+		dev_err(dev, "vectors: %u vectors do not fit in one read\n", nvec);
+		return -EFBIG;
+	}
+	return len;
+}
+static DEVICE_ATTR_ADMIN_RW(vectors);
+
+/*
+ * Write 1 to CONTROL @n times, then wait up to @timeout_ms for the device
+ * to show @n in COUNTER, and record what happened for counter_show().
+ */
+static int pciem_test_counter_run(struct pciem_test *pt,
+				  const struct pciem_test_map *m,
+				  u32 n, unsigned int timeout_ms)
+{
+	ktime_t start = ktime_get(), deadline;
+	u64 before = pciem_test_irq_total(pt);
+	u32 i, counter = 0;
+	int ret = 0;
+
+	lockdep_assert_held(&pt->lock);
+
+	for (i = 0; i < n; i++) {
+		pciem_test_write(m, PCIEM_TEST_REG_CONTROL, 4, 1);
+		if ((i + 1) % PCIEM_TEST_FLOOD_BATCH == 0) {
+			ret = pciem_test_pause();
+			if (ret)
+				goto out;
+		}
+	}
+
+	deadline = ktime_add_ms(ktime_get(), timeout_ms);
+	for (;;) {
+		counter = pciem_test_read(m, PCIEM_TEST_REG_COUNTER, 4);
+		if (counter == n || ktime_after(ktime_get(), deadline))
+			break;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		usleep_range(100, 200);
+	}
+
+out:
+	pt->run_counter = counter;
+	pt->run_irqs = pciem_test_irq_total(pt) - before;
+	pt->run_ms = ktime_ms_delta(ktime_get(), start);
+	return ret;
+}
+
+static ssize_t counter_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	char *argv[PCIEM_TEST_ARGS_MAX];
+	char line[PCIEM_TEST_CMD_MAX];
+	struct pciem_test_map *m;
+	unsigned int timeout_ms;
+	int argc, ret;
+	u32 n;
+
+	argc = pciem_test_parse(dev, "counter", buf, line, argv);
+	if (argc < 0)
+		return argc;
+	if (argc != 3 || strcmp(argv[0], "run")) {
+		dev_err(dev, "counter: expected \"run N TIMEOUT_MS\"\n");
+		return -EINVAL;
+	}
+	if (kstrtou32(argv[1], 0, &n)) {
+		dev_err(dev, "counter: bad count '%s'\n", argv[1]);
+		return -EINVAL;
+	}
+	if (kstrtouint(argv[2], 0, &timeout_ms) ||
+	    timeout_ms > PCIEM_TEST_RUN_MAX_MS) {
+		dev_err(dev, "counter: bad timeout '%s' (at most %u ms)\n",
+			argv[2], PCIEM_TEST_RUN_MAX_MS);
+		return -EINVAL;
+	}
+
+	ret = mutex_lock_interruptible(&pt->lock);
+	if (ret)
+		return ret;
+	if (pt->irq_type == PCIEM_TEST_IRQ_NONE) {
+		dev_err(dev, "counter: no interrupts allocated (irq alloc first)\n");
+		ret = -EINVAL;
+		goto out;
+	}
+	m = pciem_test_get_map(pt, "counter", 0);
+	if (!m) {
+		ret = -EINVAL;
+	} else if (m->off || m->len < PCIEM_TEST_REG_COUNTER + 4) {
+		dev_err(dev, "counter: the mapping of BAR 0 does not cover its registers\n");
+		ret = -EINVAL;
+	} else {
+		ret = pciem_test_counter_run(pt, m, n, timeout_ms);
+	}
+out:
+	mutex_unlock(&pt->lock);
+
+	return ret ? ret : count;
+}
+
+static ssize_t counter_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	ssize_t len;
+	int ret;
+
+	ret = mutex_lock_interruptible(&pt->lock);
+	if (ret)
+		return ret;
+	len = sysfs_emit(buf, "counter=%u irqs=%llu ms=%lld\n",
+			 pt->run_counter, pt->run_irqs, pt->run_ms);
+	mutex_unlock(&pt->lock);
+
+	return len;
+}
+static DEVICE_ATTR_ADMIN_RW(counter);
+
+static ssize_t cfgflood_store(struct device *dev,
+			      struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	char *argv[PCIEM_TEST_ARGS_MAX];
+	char line[PCIEM_TEST_CMD_MAX];
+	unsigned int off;
+	int argc, ret;
+	u32 i, n;
+
+	argc = pciem_test_parse(dev, "cfgflood", buf, line, argv);
+	if (argc < 0)
+		return argc;
+	if (argc != 2) {
+		dev_err(dev, "cfgflood: expected \"N OFFSET\"\n");
+		return -EINVAL;
+	}
+	if (kstrtou32(argv[0], 0, &n)) {
+		dev_err(dev, "cfgflood: bad count '%s'\n", argv[0]);
+		return -EINVAL;
+	}
+	if (kstrtouint(argv[1], 0, &off) || off % 4 ||
+	    off >= PCI_CFG_SPACE_EXP_SIZE) {
+		dev_err(dev, "cfgflood: bad offset '%s' (aligned dword below 0x%x)\n",
+			argv[1], PCI_CFG_SPACE_EXP_SIZE);
+		return -EINVAL;
+	}
+
+	/* No mutex: the device stays bound while this callback runs. */
+	for (i = 0; i < n; i++) {
+		ret = pci_write_config_dword(pt->pdev, off, i);
+		if (ret) {
+			dev_err(dev, "cfgflood: write %u of %u at 0x%x failed: %d\n",
+				i, n, off, ret);
+			return pcibios_err_to_errno(ret);
+		}
+		if ((i + 1) % PCIEM_TEST_FLOOD_BATCH == 0) {
+			ret = pciem_test_pause();
+			if (ret)
+				return ret;
+		}
+	}
+	return count;
+}
+static DEVICE_ATTR_WO(cfgflood);
+
+static ssize_t mmioflood_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	char *argv[PCIEM_TEST_ARGS_MAX];
+	char line[PCIEM_TEST_CMD_MAX];
+	struct pciem_test_map *m;
+	unsigned int bar;
+	u64 i = 0, end, off;
+	int argc, ret;
+	u32 n;
+
+	argc = pciem_test_parse(dev, "mmioflood", buf, line, argv);
+	if (argc < 0)
+		return argc;
+	if (argc != 3) {
+		dev_err(dev, "mmioflood: expected \"N BAR OFFSET\"\n");
+		return -EINVAL;
+	}
+	if (kstrtou32(argv[0], 0, &n)) {
+		dev_err(dev, "mmioflood: bad count '%s'\n", argv[0]);
+		return -EINVAL;
+	}
+	ret = pciem_test_parse_bar(dev, "mmioflood", argv[1], &bar);
+	if (ret)
+		return ret;
+	ret = pciem_test_parse_u64(dev, "mmioflood", "offset", argv[2], &off);
+	if (ret)
+		return ret;
+	if (off % 4) {
+		dev_err(dev, "mmioflood: offset 0x%llx is not dword-aligned\n",
+			off);
+		return -EINVAL;
+	}
+
+	/*
+	 * The mutex is dropped between batches so that other files stay
+	 * usable during a long flood; each batch uses the BAR's mapping of
+	 * the moment and stops if it is gone.
+	 */
+	while (i < n) {
+		ret = mutex_lock_interruptible(&pt->lock);
+		if (ret)
+			return ret;
+		m = pciem_test_get_map(pt, "mmioflood", bar);
+		if (!m) {
+			ret = -EINVAL;
+		} else if (off > m->len || m->len - off < 4) {
+			dev_err(dev, "mmioflood: 4 bytes at 0x%llx are outside the 0x%llx-byte mapping of BAR %u\n",
+				off, m->len, bar);
+			ret = -EINVAL;
+		} else {
+			end = min_t(u64, n, i + PCIEM_TEST_FLOOD_BATCH);
+			for (; i < end; i++)
+				pciem_test_write(m, off, 4, (u32)i);
+		}
+		mutex_unlock(&pt->lock);
+		if (ret)
+			return ret;
+
+		ret = pciem_test_pause();
+		if (ret)
+			return ret;
+	}
+	return count;
+}
+static DEVICE_ATTR_WO(mmioflood);
+
 static struct attribute *pciem_test_attrs[] = {
 	&dev_attr_map.attr,
 	&dev_attr_unmap.attr,
 	&dev_attr_mmio.attr,
 	&dev_attr_pattern.attr,
 	&dev_attr_info.attr,
+	&dev_attr_vectors.attr,
+	&dev_attr_counter.attr,
+	&dev_attr_cfgflood.attr,
+	&dev_attr_mmioflood.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(pciem_test);
+
+/* Free the interrupts and every mapping; returns the mappings released. */
+static unsigned int pciem_test_release(struct pciem_test *pt)
+{
+	unsigned int bar, unmapped = 0;
+
+	mutex_lock(&pt->lock);
+	pciem_test_irq_free_locked(pt);
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (pt->maps[bar].mapped) {
+			pciem_test_unmap_locked(pt, bar);
+			unmapped++;
+		}
+	}
+	mutex_unlock(&pt->lock);
+	return unmapped;
+}
+
+/* The interrupts asked for by the probe_irq_* parameters, if any. */
+static int pciem_test_probe_irqs(struct pciem_test *pt)
+{
+	const char *name = pciem_test_probe_irq_type;
+	int type, ret;
+
+	if (!name || !*name)
+		return 0;
+	type = match_string(pciem_test_irq_names,
+			    ARRAY_SIZE(pciem_test_irq_names), name);
+	if (type < 0) {
+		dev_err(&pt->pdev->dev,
+			"probe: unknown probe_irq_type '%s' (msix, msi or legacy)\n",
+			name);
+		return -EINVAL;
+	}
+	if (type == PCIEM_TEST_IRQ_NONE)
+		return 0;
+
+	mutex_lock(&pt->lock);
+	ret = pciem_test_irq_alloc_locked(pt, "probe", type,
+					  pciem_test_probe_irq_count);
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
+/*
+ * Linger in probe() as a slow driver would, talking to the device all the
+ * while.  If the device process dies meanwhile, the device's removal waits
+ * for probe() to return and remove() then releases everything; reads that
+ * nobody answers any more give all-ones, which is fine here.
+ */
+static void pciem_test_probe_delay(struct pciem_test *pt)
+{
+	const struct pciem_test_map *m = &pt->maps[0];
+	bool talk = m->mapped && !m->off &&
+		    m->len >= PCIEM_TEST_REG_COUNTER + 4;
+	ktime_t end = ktime_add_ms(ktime_get(), pciem_test_probe_delay_ms);
+
+	/* msleep(10) may sleep 20 ms: keep time by the clock, not by steps. */
+	while (ktime_before(ktime_get(), end)) {
+		usleep_range(10000, 11000);
+		if (talk)
+			pciem_test_read(m, PCIEM_TEST_REG_COUNTER, 4);
+	}
+}
 
 static int pciem_test_probe(struct pci_dev *pdev,
 			    const struct pci_device_id *id)
@@ -765,6 +1426,11 @@ static int pciem_test_probe(struct pci_dev *pdev,
 		m->len = pci_resource_len(pdev, 0);
 	}
 
+	ret = pciem_test_probe_irqs(pt);
+	if (ret)
+		goto err_release;
+	pciem_test_probe_delay(pt);
+
 	pci_set_drvdata(pdev, pt);
 	atomic_inc(&pciem_test_probed);
 	dev_info(&pdev->dev, "probed %04x:%04x, BAR 0 %s\n",
@@ -772,6 +1438,8 @@ static int pciem_test_probe(struct pci_dev *pdev,
 		 pt->maps[0].mapped ? "mapped" : "not a memory BAR");
 	return 0;
 
+err_release:
+	pciem_test_release(pt);
 err_disable:
 	pci_disable_device(pdev);
 err_mutex:
@@ -782,17 +1450,9 @@ err_mutex:
 static void pciem_test_remove(struct pci_dev *pdev)
 {
 	struct pciem_test *pt = pci_get_drvdata(pdev);
-	unsigned int bar, unmapped = 0;
+	unsigned int unmapped;
 
-	mutex_lock(&pt->lock);
-	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
-		if (pt->maps[bar].mapped) {
-			pciem_test_unmap_locked(pt, bar);
-			unmapped++;
-		}
-	}
-	mutex_unlock(&pt->lock);
-
+	unmapped = pciem_test_release(pt);
 	pci_disable_device(pdev);
 	mutex_destroy(&pt->lock);
 	atomic_inc(&pciem_test_removed);

@@ -12,7 +12,20 @@
  *   read BAR OFF WIDTH       "ok 0x..." (WIDTH 1, 2, 4 or 8)
  *   write BAR OFF WIDTH VAL
  *   info                     "ok NAME BAR0-PHYS ..."
+ *   inject VECTOR            INJECT_IRQ: "ok" or "err ERRNO-NAME"
+ *   watch BAR OFF WIDTH      SET_WATCHPOINT: "ok" or "err ERRNO-NAME"
+ *   events                   "ok recorded=N dropped=D"
+ *   wait N MS                wait until N events were recorded or lost
+ *   clear                    forget the recorded events
+ *   dump PATH                write the recorded events to PATH, one a line
+ *   floodcheck OFF N         check a driver's "cfgflood N OFF" stream
+ *   counter                  "ok C": the counter device's count
  *   exit
+ *
+ * With --counter the process is the walkthrough's counter device: a write
+ * of 1 to BAR0 0x00 increments the counter shown at BAR0 0x08, and every
+ * tenth count raises vector 0.  Events are consumed by a thread
+ * (lib/event_log.c), --slow-us N after each one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "event_log.h"
 #include "pattern.h"
 #include "pciem.h"
 
@@ -40,6 +54,9 @@ struct dev_state {
 	int instance_fd;
 	bool added[PCIEM_MAX_BARS];
 	struct bar_map bars[PCIEM_MAX_BARS];
+	struct event_log *log;
+	bool counter_device;
+	uint32_t counter;
 };
 
 static void die(const char *what)
@@ -53,7 +70,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: pciem_dev [--id VVVV:DDDD] [--subsys VVVV:DDDD] [--class 0xCCSSPP]\n"
 		"                 [--rev N] [--bar N:SIZE[:64][:pref]]... [--msi N[:64][:mask]]\n"
-		"                 [--msix N:BAR:TABLE:PBA] [--pm] [--pcie[=flr]] [--cmd FIFO]\n");
+		"                 [--msix N:BAR:TABLE:PBA] [--pm] [--pcie[=flr]] [--cmd FIFO]\n"
+		"                 [--watch BAR:OFF:WIDTH]... [--counter] [--config-reads]\n"
+		"                 [--slow-us N]\n");
 	exit(2);
 }
 
@@ -248,6 +267,79 @@ static void cmd_info(struct dev_state *st)
 	printf("\n");
 }
 
+static void reply_errno(int ret)
+{
+	if (ret < 0)
+		printf("err %s\n", strerrorname_np(errno));
+	else
+		printf("ok\n");
+}
+
+static int set_watch(int fd, unsigned int bar, uint32_t off, unsigned int width)
+{
+	struct pciem_watchpoint_config wp = {
+		.bar_index = bar, .offset = off, .width = width,
+		.flags = PCIEM_WP_FLAG_BAR_KPROBES,
+	};
+
+	return ioctl(fd, PCIEM_IOCTL_SET_WATCHPOINT, &wp);
+}
+
+/* The walkthrough's counter device, driven from the consumer thread. */
+static void counter_event(struct pciem_event *ev, void *arg)
+{
+	struct dev_state *st = arg;
+	volatile uint32_t *bar0 = (volatile uint32_t *)st->bars[0].mem;
+
+	if (ev->type != PCIEM_EVENT_MMIO_WRITE || ev->bar != 0 ||
+	    ev->offset != 0x00 || !(ev->data & 1))
+		return;
+	st->counter++;
+	bar0[0x08 / 4] = st->counter;
+	if (st->counter % 10 == 0) {
+		struct pciem_irq_inject irq = { .vector = 0 };
+
+		if (ioctl(st->fd, PCIEM_IOCTL_INJECT_IRQ, &irq) < 0)
+			perror("INJECT_IRQ");
+	}
+}
+
+static void serve_events(struct dev_state *st, const char *cmd,
+			 unsigned int bar, unsigned long long a,
+			 unsigned int width, int n, const char *line)
+{
+	uint64_t recorded, dropped;
+	char path[200], verdict[200];
+
+	if (!strcmp(cmd, "events")) {
+		event_log_counts(st->log, &recorded, &dropped);
+		printf("ok recorded=%" PRIu64 " dropped=%" PRIu64 "\n", recorded,
+		       dropped);
+	} else if (!strcmp(cmd, "wait") && n == 3) {
+		printf(event_log_wait(st->log, bar, a) ? "ok\n" : "err timeout\n");
+	} else if (!strcmp(cmd, "clear")) {
+		event_log_clear(st->log);
+		printf("ok\n");
+	} else if (!strcmp(cmd, "dump") && sscanf(line, "%*s %199s", path) == 1) {
+		FILE *out = fopen(path, "w");
+
+		if (!out) {
+			printf("err %s\n", strerrorname_np(errno));
+			return;
+		}
+		printf("ok %" PRIu64 "\n", event_log_dump(st->log, out));
+		fclose(out);
+	} else if (!strcmp(cmd, "floodcheck") && n == 3) {
+		bool good = event_log_check_flood(st->log, bar, a, verdict,
+						  sizeof(verdict));
+
+		printf("%s %s\n", good ? "ok" : "err", verdict);
+	} else {
+		(void)width;
+		printf("err bad command: %s", line);
+	}
+}
+
 static void serve(struct dev_state *st, const char *fifo)
 {
 	char line[256];
@@ -286,8 +378,16 @@ static void serve(struct dev_state *st, const char *fifo)
 			cmd_rw(st, true, bar, off, width, val);
 		} else if (!strcmp(cmd, "info")) {
 			cmd_info(st);
+		} else if (!strcmp(cmd, "inject") && n == 2) {
+			struct pciem_irq_inject irq = { .vector = bar };
+
+			reply_errno(ioctl(st->fd, PCIEM_IOCTL_INJECT_IRQ, &irq));
+		} else if (!strcmp(cmd, "watch") && n == 4) {
+			reply_errno(set_watch(st->fd, bar, off, width));
+		} else if (!strcmp(cmd, "counter")) {
+			printf("ok %u\n", st->counter);
 		} else {
-			printf("err bad command: %s", line);
+			serve_events(st, cmd, bar, off, width, n, line);
 		}
 		fflush(stdout);
 	}
@@ -307,6 +407,10 @@ int main(int argc, char **argv)
 		{ "pm", no_argument, NULL, 'p' },
 		{ "pcie", optional_argument, NULL, 'e' },
 		{ "cmd", required_argument, NULL, 'C' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "counter", no_argument, NULL, 'k' },
+		{ "config-reads", no_argument, NULL, 'R' },
+		{ "slow-us", required_argument, NULL, 'S' },
 		{ 0 }
 	};
 	struct pciem_config_space cfg = {
@@ -317,13 +421,17 @@ int main(int argc, char **argv)
 	struct pciem_create_device create = { 0 };
 	struct dev_state st = { 0 };
 	const char *fifo = NULL;
-	unsigned int v, d;
+	unsigned int v, d, w, slow_us = 0;
 	int opt, ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	st.fd = open("/dev/pciem", O_RDWR | O_CLOEXEC);
 	if (st.fd < 0)
 		die("open /dev/pciem");
+	/* CREATE_DEVICE flags come from options: scan for them first. */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--config-reads"))
+			create.flags |= PCIEM_CREATE_CONFIG_READ_EVENTS;
 	xioctl(st.fd, PCIEM_IOCTL_CREATE_DEVICE, &create, "CREATE_DEVICE");
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -377,6 +485,20 @@ int main(int argc, char **argv)
 		case 'C':
 			fifo = optarg;
 			break;
+		case 'w':
+			if (sscanf(optarg, "%u:%i:%u", &v, &d, &w) != 3)
+				usage();
+			if (set_watch(st.fd, v, d, w) < 0)
+				die("SET_WATCHPOINT");
+			break;
+		case 'k':
+			st.counter_device = true;
+			break;
+		case 'R':
+			break;	/* handled before CREATE_DEVICE */
+		case 'S':
+			slow_us = strtoul(optarg, NULL, 0);
+			break;
 		default:
 			usage();
 		}
@@ -387,6 +509,8 @@ int main(int argc, char **argv)
 		die("REGISTER");
 	st.instance_fd = ret;
 	map_bars(&st);
+	st.log = event_log_start(st.fd, slow_us,
+				 st.counter_device ? counter_event : NULL, &st);
 
 	{
 		struct pciem_device_info info;

@@ -44,7 +44,7 @@ awk -v expect="$tmp/expect" '
 as --64 -o "$tmp/v.o" "$s"
 nm "$tmp/v.o" | awk '$3 ~ /^insn_vec_/ { print $3, $1 }' > "$tmp/syms"
 objcopy -O binary -j .text "$tmp/v.o" "$tmp/v.bin"
-od -An -v -tx1 "$tmp/v.bin" | tr -s ' \n' '\n\n' | sed '/^$/d' > "$tmp/bytes"
+od -An -v -tx1 "$tmp/v.bin" | tr -s ' ' '\n' | sed '/^$/d' > "$tmp/bytes"
 
 awk -v src="$src" -v syms="$tmp/syms" -v bytes="$tmp/bytes" '
 function fail(msg) {

@@ -129,7 +129,8 @@ static const struct field_case fields[] = {
 	/* head at 0, tail at 4, events on their own cache line at 64. */
 	FIELD(pciem_shared_ring, head, 0, 4, "uint32_t"),
 	FIELD(pciem_shared_ring, tail, 4, 4, "uint32_t"),
-	ARRAY(pciem_shared_ring, reserved, 8, 56, "uint8_t", 56),
+	FIELD(pciem_shared_ring, dropped, 8, 8, "uint64_t"),
+	ARRAY(pciem_shared_ring, reserved, 16, 48, "uint8_t", 48),
 	ARRAY(pciem_shared_ring, events, 64, 4096 * 48, "struct pciem_event", 4096),
 
 	FIELD(pciem_irq_inject, vector, 0, 4, "uint32_t"),
@@ -363,6 +364,10 @@ static const struct const_case consts[] = {
 	CONST(PCIEM_EVENT_MMIO_READ, 1),
 	CONST(PCIEM_EVENT_MMIO_WRITE, 2),
 	CONST(PCIEM_EVENT_CONFIG_READ, 3),
+	CONST(PCIEM_EVENT_DROPPED, 16),
+	CONST(PCIEM_RESET_FLR, 1),
+	CONST(PCIEM_RESET_PM, 2),
+	CONST(PCIEM_CREATE_CONFIG_READ_EVENTS, 1),
 	CONST(PCIEM_EVENT_CONFIG_WRITE, 4),
 	CONST(PCIEM_EVENT_MSI_ACK, 5),
 	CONST(PCIEM_EVENT_RESET, 6),
@@ -429,6 +434,9 @@ START_TEST(ring_indices_atomic)
 		      "pciem_shared_ring.tail is not _Atomic uint32_t");
 	ck_assert_msg(atomic_is_lock_free(&ring.head), "head is not lock-free");
 	ck_assert_msg(atomic_is_lock_free(&ring.tail), "tail is not lock-free");
+	ck_assert_msg(_Generic(&ring.dropped, _Atomic uint64_t *: 1, default: 0),
+		      "pciem_shared_ring.dropped is not _Atomic uint64_t");
+	ck_assert_msg(atomic_is_lock_free(&ring.dropped), "dropped is not lock-free");
 
 	atomic_store(&ring.head, PCIEM_RING_SIZE - 1);
 	ck_assert_uint_eq(atomic_load(&ring.head), PCIEM_RING_SIZE - 1);

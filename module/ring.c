@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event ring shared with the device process, and its eventfd.
+ *
+ * Producers run in every context: config accessors (under the PCI core's
+ * raw pci_lock, interrupts off), interrupt code, and hardware watchpoint
+ * handlers, which on x86 run in #DB, an NMI-like context where no lock may
+ * be taken.  So:
+ *  - non-NMI producers take @lock (raw, irq-safe) and write the ring;
+ *  - NMI-like producers write a per-CPU single-producer staging ring and
+ *    queue @work; the staging ring of a CPU is drained into the shared ring
+ *    only on that CPU, with interrupts off, by @work or by the next
+ *    non-NMI producer there (which keeps each CPU's events in order).
+ * Nothing here sleeps, so a full ring loses the event: the loss is counted
+ * in the shared header and announced by a PCIEM_EVENT_DROPPED event.
+ *
+ * The process owns head; it may write anything there, so the kernel keeps
+ * its own copy of tail and only trusts head modulo the ring size.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/eventfd.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+
+#include "pciem_internal.h"
+
+#define RING_MASK	(PCIEM_RING_SIZE - 1)
+#define STAGE_MASK	(PCIEM_STAGE_SIZE - 1)
+
+static_assert((PCIEM_RING_SIZE & (PCIEM_RING_SIZE - 1)) == 0);
+static_assert((PCIEM_STAGE_SIZE & (PCIEM_STAGE_SIZE - 1)) == 0);
+
+static u32 ring_room(struct pciem_ring *r)
+{
+	/* Acquire: the process is done with the slots it handed back. */
+	u32 head = smp_load_acquire(&r->shared->head) & RING_MASK;
+
+	return (head - r->tail - 1) & RING_MASK;
+}
+
+static void ring_put(struct pciem_ring *r, const struct pciem_event *ev)
+{
+	r->shared->events[r->tail] = *ev;
+	r->tail = (r->tail + 1) & RING_MASK;
+	/* Release: the event is complete before the process can see it. */
+	smp_store_release(&r->shared->tail, r->tail);
+}
+
+static void ring_lose(struct pciem_ring *r, u64 first_seq, u64 count)
+{
+	if (!r->lost)
+		r->first_lost_seq = first_seq;
+	r->lost += count;
+	r->dropped += count;
+	WRITE_ONCE(r->shared->dropped, r->dropped);
+}
+
+/* Caller holds @lock.  Numbers @ev and posts it, or counts it lost. */
+static void ring_add(struct pciem_ring *r, struct pciem_event *ev)
+{
+	ev->seq = r->next_seq++;
+	ev->reserved = 0;
+	if (ring_room(r) < (r->lost ? 2 : 1)) {
+		ring_lose(r, ev->seq, 1);
+		return;
+	}
+	if (r->lost) {
+		struct pciem_event gap = {
+			.seq = r->first_lost_seq,
+			.type = PCIEM_EVENT_DROPPED,
+			.data = r->lost,
+			.timestamp = ev->timestamp,
+		};
+
+		ring_put(r, &gap);
+		r->lost = 0;
+	}
+	ring_put(r, ev);
+}
+
+/* Caller holds @lock with interrupts off, so this CPU stays put. */
+static void ring_drain_stage(struct pciem_ring *r)
+{
+	struct pciem_stage *st;
+	u64 lost;
+	u32 tail;
+
+	if (!r->stage)
+		return;
+	st = this_cpu_ptr(r->stage);
+	/* Acquire: pairs with the producer's release of tail. */
+	tail = smp_load_acquire(&st->tail);
+	while (st->head != tail) {
+		struct pciem_event ev = st->ev[st->head & STAGE_MASK];
+
+		ring_add(r, &ev);
+		/* Release: the slot is read before the producer may reuse it. */
+		smp_store_release(&st->head, st->head + 1);
+	}
+	lost = atomic64_xchg(&r->stage_lost, 0);
+	if (lost) {
+		ring_lose(r, r->next_seq, lost);
+		r->next_seq += lost;
+	}
+}
+
+static void ring_work(struct irq_work *work)
+{
+	struct pciem_ring *r = container_of(work, struct pciem_ring, work);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&r->lock, flags);
+	ring_drain_stage(r);
+	if (r->eventfd)
+		eventfd_signal(r->eventfd, 1);
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+}
+
+/**
+ * pciem_ring_post - post an event
+ * @r: the device's ring
+ * @ev: type, bar, offset, size and data filled in; seq and timestamp are set
+ *      here
+ *
+ * Context: any but NMI.  Does not sleep.
+ */
+void pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev)
+{
+	unsigned long flags;
+
+	ev->timestamp = ktime_get_mono_fast_ns();
+	raw_spin_lock_irqsave(&r->lock, flags);
+	ring_drain_stage(r);
+	ring_add(r, ev);
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+	irq_work_queue(&r->work);
+}
+
+/**
+ * pciem_ring_post_nmi - post an event from an NMI-like context
+ * @r: the device's ring, with a staging area (pciem_ring_enable_nmi())
+ * @ev: as for pciem_ring_post()
+ *
+ * Context: any, including #DB and NMI; takes no lock.  Producers on one CPU
+ * do not nest here (a watchpoint cannot fire inside this function).
+ */
+void pciem_ring_post_nmi(struct pciem_ring *r, struct pciem_event *ev)
+{
+	struct pciem_stage *st = this_cpu_ptr(r->stage);
+	/* Acquire: pairs with the consumer's release of head. */
+	u32 head = smp_load_acquire(&st->head);
+
+	ev->timestamp = ktime_get_mono_fast_ns();
+	if (st->tail - head >= PCIEM_STAGE_SIZE) {
+		atomic64_inc(&r->stage_lost);
+	} else {
+		st->ev[st->tail & STAGE_MASK] = *ev;
+		/* Release: the slot is written before the consumer reads it. */
+		smp_store_release(&st->tail, st->tail + 1);
+	}
+	irq_work_queue(&r->work);
+}
+
+/* Context: process.  Before the first pciem_ring_post_nmi(). */
+int pciem_ring_enable_nmi(struct pciem_ring *r)
+{
+	struct pciem_stage __percpu *stage;
+	unsigned long flags;
+
+	if (r->stage)
+		return 0;
+	stage = alloc_percpu(struct pciem_stage);
+	if (!stage)
+		return -ENOMEM;
+	raw_spin_lock_irqsave(&r->lock, flags);
+	r->stage = stage;
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+	return 0;
+}
+
+int pciem_ring_set_eventfd(struct pciem_ring *r, int fd)
+{
+	struct eventfd_ctx *ctx = NULL, *old;
+	unsigned long flags;
+
+	if (fd >= 0) {
+		ctx = eventfd_ctx_fdget(fd);
+		if (IS_ERR(ctx)) {
+			pciem_user_err("SET_EVENTFD: fd %d is not an eventfd", fd);
+			return PTR_ERR(ctx);
+		}
+	}
+	raw_spin_lock_irqsave(&r->lock, flags);
+	old = r->eventfd;
+	r->eventfd = ctx;
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+	if (old)
+		eventfd_ctx_put(old);
+	/* Events may already be waiting: tell the new eventfd at once. */
+	irq_work_queue(&r->work);
+	return 0;
+}
+
+int pciem_ring_mmap(struct pciem_ring *r, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff) {
+		pciem_user_err("mmap of the control fd: offset must be 0 (the event ring)");
+		return -EINVAL;
+	}
+	if (vma->vm_end - vma->vm_start > PAGE_ALIGN(sizeof(*r->shared))) {
+		pciem_user_err("mmap of the control fd: %lu bytes, the ring has %zu",
+			       vma->vm_end - vma->vm_start,
+			       PAGE_ALIGN(sizeof(*r->shared)));
+		return -EINVAL;
+	}
+	if (!(vma->vm_flags & VM_SHARED)) {
+		pciem_user_err("mmap of the control fd: the ring must be MAP_SHARED");
+		return -EINVAL;
+	}
+	return remap_vmalloc_range(vma, r->shared, 0);
+}
+
+int pciem_ring_init(struct pciem_ring *r)
+{
+	r->shared = vmalloc_user(PAGE_ALIGN(sizeof(*r->shared)));
+	if (!r->shared)
+		return -ENOMEM;
+	raw_spin_lock_init(&r->lock);
+	init_irq_work(&r->work, ring_work);
+	return 0;
+}
+
+/* Context: process; no producer may be left (watchpoints gone, bus removed). */
+void pciem_ring_destroy(struct pciem_ring *r)
+{
+	irq_work_sync(&r->work);
+	if (r->eventfd)
+		eventfd_ctx_put(r->eventfd);
+	free_percpu(r->stage);
+	vfree(r->shared);
+}
