@@ -145,6 +145,42 @@ static const struct pciem_config_space good_cfg = {
 	.vendor_id = 0x1234, .device_id = 0x5678, .class_code = { 0, 0, 0xff },
 };
 
+static void watchpoints(int fd)
+{
+	struct pciem_watchpoint_config wp = {
+		.bar_index = 0, .offset = 0x10, .width = 4,
+		.flags = PCIEM_WP_FLAG_BAR_MANUAL,
+	};
+
+	expect("SET_WATCHPOINT with PCIEM_WP_FLAG_BAR_MANUAL", fd,
+	       PCIEM_IOCTL_SET_WATCHPOINT, &wp, EOPNOTSUPP,
+	       "PCIEM_WP_FLAG_BAR_MANUAL is not supported");
+	wp.flags = 0;
+	expect("SET_WATCHPOINT without flags", fd, PCIEM_IOCTL_SET_WATCHPOINT,
+	       &wp, EINVAL, "flags 0x0; expected PCIEM_WP_FLAG_BAR_KPROBES");
+	wp.flags = PCIEM_WP_FLAG_BAR_KPROBES;
+	wp.width = 3;
+	expect("SET_WATCHPOINT width 3", fd, PCIEM_IOCTL_SET_WATCHPOINT, &wp,
+	       EINVAL, "width must be 1, 2, 4 or 8");
+	wp.width = 8;
+	wp.offset = 0x14;
+	expect("SET_WATCHPOINT misaligned", fd, PCIEM_IOCTL_SET_WATCHPOINT, &wp,
+	       EINVAL, "width must be 1, 2, 4 or 8");
+	wp.offset = 0x1000;
+	wp.width = 4;
+	expect("SET_WATCHPOINT past the end of the BAR", fd,
+	       PCIEM_IOCTL_SET_WATCHPOINT, &wp, EINVAL, "inside BAR 0");
+	wp.offset = 0;
+	wp.bar_index = 1;
+	expect("SET_WATCHPOINT on a BAR the device lacks", fd,
+	       PCIEM_IOCTL_SET_WATCHPOINT, &wp, EINVAL, "has no BAR 1");
+	wp.bar_index = 0;
+	expect_ok("SET_WATCHPOINT before REGISTER", fd,
+		  PCIEM_IOCTL_SET_WATCHPOINT, &wp);
+	expect("SET_WATCHPOINT twice on one register", fd,
+	       PCIEM_IOCTL_SET_WATCHPOINT, &wp, EEXIST, "already watched");
+}
+
 static void order(void)
 {
 	struct pciem_create_device c = { 0 };
@@ -160,9 +196,17 @@ static void order(void)
 	expect("GET_DEVICE_INFO before REGISTER", fd,
 	       PCIEM_IOCTL_GET_DEVICE_INFO, &info, EBADFD,
 	       "GET_DEVICE_INFO: not allowed before CREATE_DEVICE");
-	c.flags = 1;
+	expect("INJECT_IRQ before REGISTER", fd, PCIEM_IOCTL_INJECT_IRQ,
+	       &(struct pciem_irq_inject){ 0 }, EBADFD,
+	       "INJECT_IRQ: not allowed before CREATE_DEVICE");
+	expect("SET_WATCHPOINT before CREATE_DEVICE", fd,
+	       PCIEM_IOCTL_SET_WATCHPOINT,
+	       &(struct pciem_watchpoint_config){ .width = 4,
+			.flags = PCIEM_WP_FLAG_BAR_KPROBES }, EBADFD,
+	       "SET_WATCHPOINT: not allowed before CREATE_DEVICE");
+	c.flags = 2;
 	expect("CREATE_DEVICE with unknown flags", fd,
-	       PCIEM_IOCTL_CREATE_DEVICE, &c, EINVAL, "unknown flags 0x1");
+	       PCIEM_IOCTL_CREATE_DEVICE, &c, EINVAL, "unknown flags 0x2");
 	c.flags = 0;
 	c.mode = 1;
 	expect("CREATE_DEVICE with unknown mode", fd,
@@ -172,6 +216,7 @@ static void order(void)
 	expect("CREATE_DEVICE twice", fd, PCIEM_IOCTL_CREATE_DEVICE, &c,
 	       EEXIST, "already has a device");
 	expect_ok("ADD_BAR 0", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	watchpoints(fd);
 	expect("REGISTER without SET_CONFIG", fd, PCIEM_IOCTL_REGISTER, NULL,
 	       EBADFD, "SET_CONFIG has not been called");
 	expect_ok("SET_CONFIG", fd, PCIEM_IOCTL_SET_CONFIG, &cfg);
@@ -198,6 +243,21 @@ static void order(void)
 	       "BAR index 6 out of range");
 	expect("a bad pointer", fd, PCIEM_IOCTL_GET_BAR_INFO, (void *)8, EFAULT,
 	       NULL);
+	expect("INJECT_IRQ with a reserved field set", fd,
+	       PCIEM_IOCTL_INJECT_IRQ,
+	       &(struct pciem_irq_inject){ .reserved = 1 }, EINVAL,
+	       "INJECT_IRQ: reserved field must be 0");
+	expect("INJECT_IRQ before a driver enabled interrupts", fd,
+	       PCIEM_IOCTL_INJECT_IRQ, &(struct pciem_irq_inject){ 0 }, ENXIO,
+	       "no driver has enabled interrupts");
+	expect("SET_EVENTFD with a descriptor that is not an eventfd", fd,
+	       PCIEM_IOCTL_SET_EVENTFD,
+	       &(struct pciem_eventfd_config){ .eventfd = fd }, EINVAL,
+	       "is not an eventfd");
+	expect("SET_EVENTFD with a reserved field set", fd,
+	       PCIEM_IOCTL_SET_EVENTFD,
+	       &(struct pciem_eventfd_config){ .eventfd = -1, .reserved = 1 },
+	       EINVAL, "SET_EVENTFD: reserved field must be 0");
 
 	/* mmap of the instance fd */
 	{
@@ -219,6 +279,22 @@ static void order(void)
 			strerror(errno));
 		if (m != MAP_FAILED)
 			munmap(m, 4096);
+		m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096);
+		verdict(m == MAP_FAILED && errno == EINVAL,
+			"mmap of the control fd at an offset other than 0: EINVAL",
+			"mapped");
+		m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+		verdict(m == MAP_FAILED && errno == EINVAL,
+			"MAP_PRIVATE mmap of the ring: EINVAL", "mapped");
+		m = mmap(NULL, 1 << 20, PROT_READ, MAP_SHARED, fd, 0);
+		verdict(m == MAP_FAILED && errno == EINVAL,
+			"mmap larger than the ring: EINVAL", "mapped");
+		m = mmap(NULL, sizeof(struct pciem_shared_ring),
+			 PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		verdict(m != MAP_FAILED, "the ring maps with its own size",
+			strerror(errno));
+		if (m != MAP_FAILED)
+			munmap(m, sizeof(struct pciem_shared_ring));
 	}
 	close(inst);
 	close(fd);

@@ -20,6 +20,7 @@
  *   dump PATH                write the recorded events to PATH, one a line
  *   floodcheck OFF N         check a driver's "cfgflood N OFF" stream
  *   counter                  "ok C": the counter device's count
+ *   storm N                  inject vectors 0..N-1 in a loop from now on
  *   exit
  *
  * With --counter the process is the walkthrough's counter device: a write
@@ -38,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "event_log.h"
@@ -285,6 +287,38 @@ static int set_watch(int fd, unsigned int bar, uint32_t off, unsigned int width)
 	return ioctl(fd, PCIEM_IOCTL_SET_WATCHPOINT, &wp);
 }
 
+struct storm {
+	int fd;
+	unsigned int nvec;
+};
+
+/* Injects without pause until the process dies; refusals are expected. */
+static void *storm_thread(void *arg)
+{
+	struct storm *storm = arg;
+
+	for (unsigned int v = 0;; v = (v + 1) % storm->nvec) {
+		struct pciem_irq_inject irq = { .vector = v };
+
+		ioctl(storm->fd, PCIEM_IOCTL_INJECT_IRQ, &irq);
+	}
+	return NULL;
+}
+
+static void start_storm(struct dev_state *st, unsigned int nvec)
+{
+	static struct storm storm;
+	pthread_t thread;
+
+	storm.fd = st->fd;
+	storm.nvec = nvec ? nvec : 1;
+	if (pthread_create(&thread, NULL, storm_thread, &storm)) {
+		printf("err pthread_create\n");
+		return;
+	}
+	printf("ok\n");
+}
+
 /* The walkthrough's counter device, driven from the consumer thread. */
 static void counter_event(struct pciem_event *ev, void *arg)
 {
@@ -359,8 +393,11 @@ static void serve(struct dev_state *st, const char *fifo)
 		unsigned int bar, width;
 		unsigned long long off, val;
 		char cmd[16];
-		int n = sscanf(line, "%15s %u %lli %u %lli", cmd, &bar, &off,
+		int first;
+		int n = sscanf(line, "%15s %i %lli %u %lli", cmd, &first, &off,
 			       &width, &val);
+
+		bar = first;
 
 		if (n < 1)
 			continue;
@@ -386,6 +423,8 @@ static void serve(struct dev_state *st, const char *fifo)
 			reply_errno(set_watch(st->fd, bar, off, width));
 		} else if (!strcmp(cmd, "counter")) {
 			printf("ok %u\n", st->counter);
+		} else if (!strcmp(cmd, "storm") && n == 2) {
+			start_storm(st, bar);
 		} else {
 			serve_events(st, cmd, bar, off, width, n, line);
 		}

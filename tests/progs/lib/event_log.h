@@ -31,7 +31,10 @@ struct event_log *event_log_start(int fd, unsigned int slow_us,
 void event_log_counts(struct event_log *log, uint64_t *recorded,
 		      uint64_t *dropped);
 
-/* Wait until at least @n events are recorded or lost; false on timeout. */
+/*
+ * Wait until at least @n events (DROPPED markers not counted) are recorded
+ * or lost; false on timeout.
+ */
 bool event_log_wait(struct event_log *log, uint64_t n, unsigned int timeout_ms);
 
 void event_log_clear(struct event_log *log);
@@ -40,9 +43,10 @@ void event_log_clear(struct event_log *log);
 uint64_t event_log_dump(struct event_log *log, FILE *out);
 
 /*
- * Check the CONFIG_WRITE stream a driver's "cfgflood N OFF" produced: data
- * 0..N-1 at @offset in order, seq +1 per event, each gap exactly covered by
- * a DROPPED event.  Writes a one-line verdict to @verdict.
+ * Check the CONFIG_WRITE stream a driver's "cfgflood N OFF" produced on a
+ * fresh device: data 0..N-1 at @offset in order, seq +1 per event, each
+ * gap covered by a DROPPED event, and received plus the ring's lost count
+ * exactly N.  Writes a one-line verdict to @verdict.
  */
 bool event_log_check_flood(struct event_log *log, uint32_t offset, uint64_t n,
 			   char *verdict, size_t len);
