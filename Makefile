@@ -25,7 +25,7 @@ DEPS := build-essential pkg-config kmod cpio xz-utils shellcheck \
 	qemu-system-x86 busybox-static pciutils \
 	check libyaml-dev libsystemd-dev
 
-.PHONY: all module drivers userspace deps check check-all demo clean \
+.PHONY: all module drivers userspace deps check check-all demo bench clean \
 	check-unit check-lint check-vm
 
 all: module drivers userspace
@@ -36,16 +36,21 @@ module:
 drivers:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/drivers modules
 
-# Device programs used by the VM tests, run inside the guest.
+# Device programs and benchmarks used in the VM, run inside the guest.
 PROGS := $(patsubst tests/progs/%.c,$(BIN)/%,$(wildcard tests/progs/*.c))
+BENCHES := $(patsubst tests/bench/%.c,$(BIN)/%,$(wildcard tests/bench/*.c))
 PROG_LIB := $(wildcard tests/progs/lib/*.c)
 PROG_HDRS := $(wildcard tests/progs/lib/*.h) uapi/pciem.h uapi/pciem_userspace.h
 
-userspace: $(PROGS)
+userspace: $(PROGS) $(BENCHES)
 
 $(BIN)/%: tests/progs/%.c $(PROG_LIB) $(PROG_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Itests/progs/lib -pthread -o $@ $< $(PROG_LIB)
+
+$(BIN)/%: tests/bench/%.c $(PROG_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Itests/progs/lib -o $@ $<
 
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
@@ -62,7 +67,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 RESULTS := $(BUILD)/results
-CHECK_PARTS := unit lint vm-selftest vm
+CHECK_PARTS := unit lint vm-selftest vm bench-smoke
 
 check-all: all
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
@@ -70,6 +75,8 @@ check-all: all
 	@$(MAKE) --no-print-directory check-lint 2>&1 | tee $(RESULTS)/lint.log; true
 	@tests/vm/selftest 2>&1 | tee $(RESULTS)/vm-selftest.log; true
 	@tests/vm/run 2>&1 | tee $(RESULTS)/vm.log; true
+	@VM_APPEND="pciembench.n=500" tests/vm/run --scenario-dir tests/bench/scenarios \
+		--log-dir $(BUILD)/bench 2>&1 | tee $(RESULTS)/bench-smoke.log; true
 	@tests/summary.sh $(patsubst %,$(RESULTS)/%.log,$(CHECK_PARTS))
 
 check-lint:
@@ -78,6 +85,14 @@ check-lint:
 # One scenario alone: make check-vm SCENARIO=20-shared-memory
 check-vm: all
 	@tests/vm/run $(SCENARIO)
+
+# Benchmarks (tests/bench/): figures as ratios to a baseline measured in the
+# same VM boot.  BENCH_N sets the samples per figure.
+BENCH_N ?= 10000
+bench: all
+	@VM_APPEND="pciembench.n=$(BENCH_N)" tests/vm/run \
+		--scenario-dir tests/bench/scenarios --log-dir $(BUILD)/bench | \
+		sed -nE 's/^# ?//p; s/^not ok [0-9]+ - (.*)/FAILED: \1/p'
 
 # Boot a VM, build the walkthrough's device, show lspci and a driver using it.
 demo: deps

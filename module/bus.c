@@ -46,6 +46,41 @@ static struct pci_ops pciem_pci_ops = {
 };
 
 /*
+ * INTx is routed by PCIem, not by ACPI.  x86 leaves a device's irq alone
+ * on pci_enable_device() only while it is marked managed, but then looks
+ * for (and warns about) an ACPI route on pci_disable_device().  So the
+ * mark is set just before a driver binds and cleared just before it
+ * unbinds, around the driver's own enable and disable.
+ */
+static int pciem_bus_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	if (pdev->bus->ops != &pciem_pci_ops)
+		return NOTIFY_DONE;
+	if (action == BUS_NOTIFY_BIND_DRIVER)
+		pdev->irq_managed = 1;
+	else if (action == BUS_NOTIFY_UNBIND_DRIVER)
+		pdev->irq_managed = 0;
+	return NOTIFY_OK;
+}
+
+static struct notifier_block pciem_bus_nb = {
+	.notifier_call = pciem_bus_notify,
+};
+
+int pciem_bus_init(void)
+{
+	return bus_register_notifier(&pci_bus_type, &pciem_bus_nb);
+}
+
+void pciem_bus_exit(void)
+{
+	bus_unregister_notifier(&pci_bus_type, &pciem_bus_nb);
+}
+
+/*
  * The lowest free domain number.  Other drivers (VMD) also number their
  * domains from 0x10000, so domains that already have a bus are skipped.
  * Called under pci_lock_rescan_remove(), which serializes bus creation.

@@ -466,13 +466,12 @@ err:
 }
 
 /*
- * INTx: the PCI core leaves pdev->irq alone when it is "managed" and the
- * host bridge has no map_irq, so ACPI does not look for a GSI.
+ * INTx: with no map_irq on the host bridge the PCI core keeps pdev->irq;
+ * bus.c keeps ACPI away from it while a driver is bound.
  */
 void pciem_irq_attach(struct pciem_device *dev)
 {
 	dev->pdev->irq = dev->irq.intx_virq;
-	dev->pdev->irq_managed = 1;
 }
 
 /* Context: process; after the device left the bus. */

@@ -117,11 +117,16 @@ static int __init pciem_init(void)
 	ret = pciem_arch_hooks_init();
 	if (ret)
 		goto err_intercept;
-	ret = misc_register(&pciem_misc);
+	ret = pciem_bus_init();
 	if (ret)
 		goto err_hooks;
+	ret = misc_register(&pciem_misc);
+	if (ret)
+		goto err_bus;
 	return 0;
 
+err_bus:
+	pciem_bus_exit();
 err_hooks:
 	pciem_arch_hooks_exit();
 err_intercept:
@@ -133,6 +138,7 @@ err_intercept:
 static void __exit pciem_exit(void)
 {
 	misc_deregister(&pciem_misc);
+	pciem_bus_exit();
 	pciem_arch_hooks_exit();
 	pciem_intercept_exit();
 }

@@ -222,6 +222,8 @@ int pciem_irq_inject(struct pciem_device *dev, unsigned int vec);
 void pciem_irq_config_written(struct pciem_device *dev, int where, int size);
 
 /* bus.c */
+int pciem_bus_init(void);
+void pciem_bus_exit(void);
 int pciem_bus_add(struct pciem_device *dev);
 void pciem_bus_remove(struct pciem_device *dev);
 

@@ -17,7 +17,10 @@
  *   counter  "run N TIMEOUT_MS": drive the counter device of BAR 0;
  *            read: result of the last run
  *   cfgflood "N OFFSET": N config-space dword writes at OFFSET
- *   mmioflood "N BAR OFF": N dword writes at OFF in the BAR's mapping
+ *   mmioflood "N BAR OFF [GAP_US]": N dword writes at OFF in the BAR's
+ *            mapping, one every GAP_US if given
+ *   latency  "BAR OFF" or "off": INJECT_IRQ-to-handler latency, with the
+ *            injection time read from BAR memory; read: n, p50, p99, max
  *
  * Numbers accept a 0x prefix.  OFF is relative to the start of the mapping.
  *
@@ -56,6 +59,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -70,6 +74,7 @@
 
 /* Writes between two cond_resched() calls in the floods and counter runs. */
 #define PCIEM_TEST_FLOOD_BATCH	256
+#define PCIEM_TEST_LAT_MAX	16384	/* latency samples kept */
 
 /* Registers of the counter device (BAR 0) that the counter file drives. */
 #define PCIEM_TEST_REG_CONTROL	0x00
@@ -202,6 +207,11 @@ struct pciem_test_map {
  * @run_counter: COUNTER as last read by the last counter run
  * @run_irqs: handler invocations during the last counter run
  * @run_ms: duration of the last counter run
+ * @lat_src: while measuring latency, where the handler reads the time of
+ *	injection; NULL otherwise
+ * @lat_bar: BAR of @lat_src
+ * @lat: latency samples, in ns
+ * @lat_n: samples taken (may exceed what @lat holds)
  */
 struct pciem_test {
 	struct pci_dev *pdev;
@@ -219,6 +229,10 @@ struct pciem_test {
 	u32 run_counter;
 	u64 run_irqs;
 	s64 run_ms;
+	u64 __iomem *lat_src;	/* read by the handler, see latency_store() */
+	unsigned int lat_bar;
+	u64 *lat;
+	atomic_t lat_n;
 };
 
 /*
@@ -309,8 +323,12 @@ static struct pciem_test_map *pciem_test_get_map(struct pciem_test *pt,
 	return &pt->maps[bar];
 }
 
+static void pciem_test_lat_stop_locked(struct pciem_test *pt);
+
 static void pciem_test_unmap_locked(struct pciem_test *pt, unsigned int bar)
 {
+	if (pt->lat_src && pt->lat_bar == bar)
+		pciem_test_lat_stop_locked(pt);
 	struct pciem_test_map *m = &pt->maps[bar];
 	struct pci_dev *pdev = pt->pdev;
 
@@ -832,7 +850,16 @@ static DEVICE_ATTR_ADMIN_RO(info);
 static irqreturn_t pciem_test_isr(int irq, void *data)
 {
 	struct pciem_test_vec *v = data;
+	u64 __iomem *src = READ_ONCE(v->pt->lat_src);
 
+	/* The injecting process stored its clock in BAR memory just before. */
+	if (src) {
+		u64 d = ktime_get_ns() - readq(src);
+		int i = atomic_inc_return(&v->pt->lat_n) - 1;
+
+		if (i < PCIEM_TEST_LAT_MAX)
+			v->pt->lat[i] = d;
+	}
 	atomic_inc(&v->count);
 	/* INJECT_IRQ promises hard-irq context: count every breach. */
 	if (!in_hardirq())
@@ -981,7 +1008,7 @@ static struct pciem_test_vec *pciem_test_irq_vec(struct pciem_test *pt,
 }
 
 static ssize_t vectors_store(struct device *dev, struct device_attribute *attr,
-			 const char *buf, size_t count)
+			     const char *buf, size_t count)
 {
 	struct pciem_test *pt = dev_get_drvdata(dev);
 	char *argv[PCIEM_TEST_ARGS_MAX];
@@ -1052,7 +1079,7 @@ static ssize_t vectors_store(struct device *dev, struct device_attribute *attr,
 }
 
 static ssize_t vectors_show(struct device *dev, struct device_attribute *attr,
-			char *buf)
+			    char *buf)
 {
 	struct pciem_test *pt = dev_get_drvdata(dev);
 	unsigned int i, nvec;
@@ -1255,14 +1282,18 @@ static ssize_t mmioflood_store(struct device *dev,
 	struct pciem_test_map *m;
 	unsigned int bar;
 	u64 i = 0, end, off;
+	u32 n, gap_us = 0;
 	int argc, ret;
-	u32 n;
 
 	argc = pciem_test_parse(dev, "mmioflood", buf, line, argv);
 	if (argc < 0)
 		return argc;
-	if (argc != 3) {
-		dev_err(dev, "mmioflood: expected \"N BAR OFFSET\"\n");
+	if (argc != 3 && argc != 4) {
+		dev_err(dev, "mmioflood: expected \"N BAR OFFSET [GAP_US]\"\n");
+		return -EINVAL;
+	}
+	if (argc == 4 && (kstrtou32(argv[3], 0, &gap_us) || gap_us > 100000)) {
+		dev_err(dev, "mmioflood: bad gap '%s' (0-100000 us)\n", argv[3]);
 		return -EINVAL;
 	}
 	if (kstrtou32(argv[0], 0, &n)) {
@@ -1298,7 +1329,8 @@ static ssize_t mmioflood_store(struct device *dev,
 				off, m->len, bar);
 			ret = -EINVAL;
 		} else {
-			end = min_t(u64, n, i + PCIEM_TEST_FLOOD_BATCH);
+			/* Paced writes go one at a time, a gap after each. */
+			end = min_t(u64, n, i + (gap_us ? 1 : PCIEM_TEST_FLOOD_BATCH));
 			for (; i < end; i++)
 				pciem_test_write(m, off, 4, (u32)i);
 		}
@@ -1306,6 +1338,8 @@ static ssize_t mmioflood_store(struct device *dev,
 		if (ret)
 			return ret;
 
+		if (gap_us)
+			usleep_range(gap_us, gap_us + gap_us / 4 + 1);
 		ret = pciem_test_pause();
 		if (ret)
 			return ret;
@@ -1314,6 +1348,115 @@ static ssize_t mmioflood_store(struct device *dev,
 }
 static DEVICE_ATTR_WO(mmioflood);
 
+/* Stop measuring; no handler uses the samples or the mapping afterwards. */
+static void pciem_test_lat_stop_locked(struct pciem_test *pt)
+{
+	unsigned int i;
+
+	WRITE_ONCE(pt->lat_src, NULL);
+	for (i = 0; i < pt->nvec; i++)
+		synchronize_irq(pt->vecs[i].irq);
+}
+
+static int pciem_test_u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * latency: "BAR OFF" starts measuring INJECT_IRQ latency: each handler
+ * call records ktime_get_ns() minus the u64 at OFF in BAR (CLOCK_MONOTONIC,
+ * stored there by the device process just before it injects); "off" stops.
+ * Read: "n=N p50=NS p99=NS max=NS" over the samples of the last run.
+ */
+static ssize_t latency_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	char *argv[PCIEM_TEST_ARGS_MAX];
+	char line[PCIEM_TEST_CMD_MAX];
+	struct pciem_test_map *m;
+	unsigned int bar;
+	int argc, ret;
+	u64 off;
+
+	argc = pciem_test_parse(dev, "latency", buf, line, argv);
+	if (argc < 0)
+		return argc;
+	mutex_lock(&pt->lock);
+	if (argc == 1 && !strcmp(argv[0], "off")) {
+		pciem_test_lat_stop_locked(pt);
+		ret = count;
+		goto out;
+	}
+	ret = -EINVAL;
+	if (argc != 2) {
+		dev_err(dev, "latency: expected \"BAR OFF\" or \"off\"\n");
+		goto out;
+	}
+	if (pciem_test_parse_bar(dev, "latency", argv[0], &bar) ||
+	    pciem_test_parse_u64(dev, "latency", "offset", argv[1], &off))
+		goto out;
+	m = pciem_test_get_map(pt, "latency", bar);
+	if (!m)
+		goto out;
+	if (!m->io || off % 8 || off > m->len || m->len - off < 8) {
+		dev_err(dev, "latency: need an aligned u64 inside an I/O mapping of BAR %u\n",
+			bar);
+		goto out;
+	}
+	if (pt->lat_src) {
+		dev_err(dev, "latency: already measuring\n");
+		ret = -EBUSY;
+		goto out;
+	}
+	if (!pt->lat) {
+		pt->lat = kvcalloc(PCIEM_TEST_LAT_MAX, sizeof(*pt->lat),
+				   GFP_KERNEL);
+		if (!pt->lat) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	atomic_set(&pt->lat_n, 0);
+	pt->lat_bar = bar;
+	WRITE_ONCE(pt->lat_src, m->io + off);
+	ret = count;
+out:
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
+static ssize_t latency_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	u64 *sorted = NULL;
+	unsigned int n;
+	ssize_t ret;
+
+	mutex_lock(&pt->lock);
+	n = min_t(unsigned int, atomic_read(&pt->lat_n), PCIEM_TEST_LAT_MAX);
+	if (n && !pt->lat_src) {
+		sorted = kvmalloc_array(n, sizeof(*sorted), GFP_KERNEL);
+		if (sorted)
+			memcpy(sorted, pt->lat, n * sizeof(*sorted));
+	}
+	mutex_unlock(&pt->lock);
+	if (!n)
+		return sysfs_emit(buf, "n=0\n");
+	if (!sorted)
+		return -EBUSY;	/* still measuring, or no memory */
+	sort(sorted, n, sizeof(*sorted), pciem_test_u64_cmp, NULL);
+	ret = sysfs_emit(buf, "n=%u p50=%llu p99=%llu max=%llu\n", n,
+			 sorted[n / 2], sorted[n * 99 / 100], sorted[n - 1]);
+	kvfree(sorted);
+	return ret;
+}
+static DEVICE_ATTR_ADMIN_RW(latency);
+
 static struct attribute *pciem_test_attrs[] = {
 	&dev_attr_map.attr,
 	&dev_attr_unmap.attr,
@@ -1321,6 +1464,7 @@ static struct attribute *pciem_test_attrs[] = {
 	&dev_attr_pattern.attr,
 	&dev_attr_info.attr,
 	&dev_attr_vectors.attr,
+	&dev_attr_latency.attr,
 	&dev_attr_counter.attr,
 	&dev_attr_cfgflood.attr,
 	&dev_attr_mmioflood.attr,
@@ -1334,6 +1478,7 @@ static unsigned int pciem_test_release(struct pciem_test *pt)
 	unsigned int bar, unmapped = 0;
 
 	mutex_lock(&pt->lock);
+	pciem_test_lat_stop_locked(pt);
 	pciem_test_irq_free_locked(pt);
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		if (pt->maps[bar].mapped) {
@@ -1341,6 +1486,8 @@ static unsigned int pciem_test_release(struct pciem_test *pt)
 			unmapped++;
 		}
 	}
+	kvfree(pt->lat);
+	pt->lat = NULL;
 	mutex_unlock(&pt->lock);
 	return unmapped;
 }

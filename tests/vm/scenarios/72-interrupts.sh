@@ -115,4 +115,6 @@ wait_for "INTx delivered when re-enabled" 5 \
 	counts_are "$a" 2
 is "every INTx call in hard-irq context" "$(nothard "$a")" 0
 dev_stop l KILL
+check "binding and unbinding drivers left no ACPI routing complaints" \
+	sh -c '! dmesg | grep -Eq "derive routing|no GSI"'
 done_testing
