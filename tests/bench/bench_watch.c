@@ -21,14 +21,7 @@
 
 #include "pciem.h"
 #include "stats.h"
-
-static void xioctl(int fd, unsigned long req, void *arg, const char *what)
-{
-	if (ioctl(fd, req, arg) < 0) {
-		perror(what);
-		exit(1);
-	}
-}
+#include "xioctl.h"
 
 int main(int argc, char **argv)
 {

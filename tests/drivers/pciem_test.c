@@ -63,6 +63,8 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "pattern.h"
+
 #define PCIEM_TEST_VENDOR	0x1234
 
 /* Longest command accepted by a sysfs file, and most words in one. */
@@ -234,23 +236,6 @@ struct pciem_test {
 	u64 *lat;
 	atomic_t lat_n;
 };
-
-/*
- * The test pattern: word i of a BAR filled with seed s holds
- * pciem_pattern(s, i).  User-space test programs compute the same function,
- * so the kernel and a device process can check each other's writes.
- */
-static u32 pciem_pattern(u32 seed, u32 i)
-{
-	u32 x = seed ^ (i * 0x9e3779b1u);
-
-	x ^= x >> 15;
-	x *= 0x2c1b3c6du;
-	x ^= x >> 12;
-	x *= 0x297a2d39u;
-	x ^= x >> 15;
-	return x;
-}
 
 /* The counters are results, not settings: refuse them at load time too. */
 static int pciem_test_count_set(const char *val, const struct kernel_param *kp)

@@ -45,6 +45,7 @@
 #include "event_log.h"
 #include "pattern.h"
 #include "pciem.h"
+#include "xioctl.h"
 
 struct bar_map {
 	volatile uint8_t *mem;
@@ -91,12 +92,6 @@ static uint64_t parse_size(const char *s)
 	}
 	fprintf(stderr, "pciem_dev: bad size '%s'\n", s);
 	exit(2);
-}
-
-static void xioctl(int fd, unsigned long req, void *arg, const char *what)
-{
-	if (ioctl(fd, req, arg) < 0)
-		die(what);
 }
 
 static void add_bar(struct dev_state *st, const char *spec)

@@ -1,13 +1,18 @@
-/* SPDX-License-Identifier: MIT */
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
 /*
- * The data pattern the test driver (tests/drivers/pciem_test.c) writes and
- * checks: word i of a region filled with seed s holds pciem_pattern(s, i).
- * Both sides must compute the same function.
+ * The data pattern of the shared-memory tests: word i of a region filled
+ * with seed s holds pciem_pattern(s, i).  One definition for the test
+ * driver (tests/drivers/pciem_test.c) and the device programs, so both
+ * sides compute the same words.
  */
 #ifndef PCIEM_TEST_PATTERN_H
 #define PCIEM_TEST_PATTERN_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
 #include <stdint.h>
+#endif
 
 static inline uint32_t pciem_pattern(uint32_t seed, uint32_t i)
 {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # make demo: the walkthrough's dummy device, built by a user-space process,
-# seen by the kernel's PCI core and used by a real driver.
+# seen by the kernel's PCI core and used by a real driver; then the
+# walkthrough's own program counting writes and raising interrupts.
 # shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
@@ -50,6 +51,25 @@ say "   device and the driver's remove() runs, as on a surprise unplug:"
 dev_stop demo KILL
 wait_for "the device is gone from the bus" 10 gone "$addr"
 say "$(dmesg | grep -E 'pciem_test|PCIem' | tail -n 3 | sed 's/^/     /')"
+say ""
+say "8. Now the walkthrough's own program is the device process.  It watches"
+say "   CONTROL with a hardware watchpoint, counts every write of 1 into"
+say "   COUNTER and raises its MSI every ten counts."
+walkthrough >/tmp/walkthrough.out 2>&1 &
+wpid=$!
+wait_for "the walkthrough's device is on the bus" 10 \
+	sh -c 'lspci -D -n -d 1234:5678 | grep -q "^1"'
+addr=$(lspci -D -n -d 1234:5678 | awk '$1 ~ /^1/ { print $1; exit }')
+wait_for "pciem_test binds to it" 10 bound "$addr" pciem_test
+say "   The driver enables one MSI vector and writes 1 to CONTROL 25 times:"
+drv "$addr" vectors "alloc msi 1"
+drv "$addr" counter "run 25 20000"
+result=$(drv_read "$addr" counter)
+is "COUNTER reads 25 and the driver's MSI handler ran twice" \
+	"${result% ms=*}" "counter=25 irqs=2"
+say "$(grep pciem_test /proc/interrupts | sed 's/^/     /')"
+kill -9 "$wpid"
+wait_for "the device left with its process" 10 gone "$addr"
 say ""
 say "That is PCIem: the device lived in a process; the driver could not tell."
 done_testing
