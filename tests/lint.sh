@@ -1,8 +1,8 @@
 #!/bin/bash
-# Static checks: the module builds without warnings at W=1, checkpatch
-# --strict (from Debian's linux-source-6.1) finds nothing in module/, and
-# shell scripts pass shellcheck.  Prints one TAP line per check and ends
-# with "lint: N passed, N failed".
+# Static checks: the module and test drivers build without warnings at
+# W=1, checkpatch --strict (from Debian's linux-source-6.1) finds nothing in
+# module/ and tests/drivers/, and shell scripts pass shellcheck.  Prints one
+# TAP line per check and ends with "lint: N passed, N failed".
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,7 +55,7 @@ if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch
 fi
-mapfile -t ksrc < <(cd "$top" && git ls-files 'module/*.c' 'module/*.h' 'module/**/*.c' 'module/**/*.h' | sort -u)
+mapfile -t ksrc < <(cd "$top" && git ls-files 'module/*.[ch]' 'module/**/*.[ch]' 'tests/drivers/*.c' | sort -u)
 for f in "${ksrc[@]}"; do
 	if (cd "$top" && perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree \
 		--show-types -f "$f") >"$build/cp.log" 2>&1 &&

@@ -258,6 +258,41 @@ MODULE_PARM_DESC(probed, "Number of successful probe() calls");
 module_param_cb(removed, &pciem_test_count_ops, &pciem_test_removed, 0444);
 MODULE_PARM_DESC(removed, "Number of remove() calls");
 
+/*
+ * A buggy driver on purpose: with leak_on_remove set, remove() leaves the
+ * BAR 0 mapping of one device in place (if pci_iomap or ioremap made it),
+ * so tests can see what reading it gives once the device is gone.  It is
+ * undone when the module unloads.
+ */
+static bool pciem_test_leak_on_remove;
+module_param_named(leak_on_remove, pciem_test_leak_on_remove, bool, 0644);
+MODULE_PARM_DESC(leak_on_remove, "remove() leaves one BAR 0 mapping behind");
+
+static DEFINE_MUTEX(pciem_test_leak_lock);
+static void __iomem *pciem_test_leaked;	/* under pciem_test_leak_lock */
+
+static int pciem_test_leaked_get(char *buf, const struct kernel_param *kp)
+{
+	int len;
+
+	mutex_lock(&pciem_test_leak_lock);
+	if (pciem_test_leaked)
+		len = scnprintf(buf, PAGE_SIZE, "0x%x\n",
+				readl(pciem_test_leaked));
+	else
+		len = scnprintf(buf, PAGE_SIZE, "none\n");
+	mutex_unlock(&pciem_test_leak_lock);
+	return len;
+}
+
+static const struct kernel_param_ops pciem_test_leaked_ops = {
+	.set = pciem_test_count_set,
+	.get = pciem_test_leaked_get,
+};
+
+module_param_cb(leaked, &pciem_test_leaked_ops, NULL, 0444);
+MODULE_PARM_DESC(leaked, "Reads the first dword of the leaked mapping");
+
 /* Split a command into at most @max words; returns the number of words. */
 static int pciem_test_split(char *line, char **argv, int max)
 {
@@ -819,9 +854,9 @@ static ssize_t info_show(struct device *dev, struct device_attribute *attr,
 
 		if (!m->mapped)
 			continue;
-		/* Raw address on purpose: root-only, and for debugging. */
+		/* The address is hashed, as everywhere in the kernel log. */
 		len += sysfs_emit_at(buf, len,
-				     "bar=%u api=%s off=0x%llx len=0x%llx va=%px\n",
+				     "bar=%u api=%s off=0x%llx len=0x%llx va=%p\n",
 				     bar, pciem_test_api_names[m->api],
 				     m->off, m->len,
 				     m->mem ? m->mem : (__force void *)m->io);
@@ -1579,11 +1614,29 @@ err_mutex:
 	return ret;
 }
 
+/* With leak_on_remove, take BAR 0's mapping away from the cleanup. */
+static void pciem_test_leak(struct pciem_test *pt)
+{
+	struct pciem_test_map *m = &pt->maps[0];
+
+	if (!READ_ONCE(pciem_test_leak_on_remove) || !m->mapped ||
+	    (m->api != PCIEM_TEST_PCI_IOMAP && m->api != PCIEM_TEST_IOREMAP))
+		return;
+	mutex_lock(&pciem_test_leak_lock);
+	if (!pciem_test_leaked) {
+		pciem_test_leaked = m->io;
+		m->mapped = false;
+		dev_info(&pt->pdev->dev, "leaving BAR 0 mapped, as asked\n");
+	}
+	mutex_unlock(&pciem_test_leak_lock);
+}
+
 static void pciem_test_remove(struct pci_dev *pdev)
 {
 	struct pciem_test *pt = pci_get_drvdata(pdev);
 	unsigned int unmapped;
 
+	pciem_test_leak(pt);
 	unmapped = pciem_test_release(pt);
 	pci_disable_device(pdev);
 	mutex_destroy(&pt->lock);
@@ -1606,7 +1659,22 @@ static struct pci_driver pciem_test_driver = {
 	/* pci_register_driver() copies this to .driver.dev_groups */
 	.dev_groups	= pciem_test_groups,
 };
-module_pci_driver(pciem_test_driver);
+
+static int __init pciem_test_init(void)
+{
+	return pci_register_driver(&pciem_test_driver);
+}
+
+static void __exit pciem_test_exit(void)
+{
+	pci_unregister_driver(&pciem_test_driver);
+	/* Both APIs that may be leaked map memory BARs with ioremap(). */
+	if (pciem_test_leaked)
+		iounmap(pciem_test_leaked);
+}
+
+module_init(pciem_test_init);
+module_exit(pciem_test_exit);
 
 MODULE_DESCRIPTION("Test driver for PCIem synthetic PCI devices");
 MODULE_LICENSE("GPL");

@@ -25,6 +25,21 @@ wait_for "and the driver binds to it" 10 bound "$addr2" pciem_test
 drv "$addr2" pattern "fill 0 9"
 is "and its memory works" "$(dev_cmd b 'check 0 9')" "ok 0"
 
+# A driver that forgets to unmap: its mapping must not reach freed memory.
+echo 1 >/sys/module/pciem_test/parameters/leak_on_remove
+addr4=$(dev_start d --bar 0:4K)
+wait_for "a device whose driver will leak its BAR 0 mapping" 10 \
+	bound "$addr4" pciem_test
+dev_cmd d "write 0 0 4 0x12345678" >/dev/null
+is "nothing leaked while the device exists" "$(param pciem_test leaked)" none
+dev_stop d KILL
+wait_for "that device is removed" 10 gone "$addr4"
+check "pciem reports the mapping left behind" \
+	sh -c 'dmesg | grep -q "still mapped at .* the driver did not unmap it, it now reads all-ones"'
+is "reading through it gives all-ones, as from absent hardware" \
+	"$(param pciem_test leaked)" 0xffffffff
+echo 0 >/sys/module/pciem_test/parameters/leak_on_remove
+
 # A process killed before a driver ever binds.
 rmmod pciem_test
 addr3=$(dev_start c --bar 0:4K)
