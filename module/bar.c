@@ -101,6 +101,7 @@ static void bar_release(struct pciem_bar *bar)
  * pciem_bars_alloc - give every BAR a bus address range and backing memory
  * @dev: device being registered; caller holds pci_lock_rescan_remove()
  *
+ * Address ranges first, so a BAR that does not fit costs no memory.
  * Return: 0, -ENOSPC when no address range is free, -ENOMEM or -EINTR.
  * On failure nothing stays allocated.
  */
@@ -129,7 +130,11 @@ int pciem_bars_alloc(struct pciem_device *dev)
 				       i, bar->size);
 			goto err;
 		}
-		ret = bar_alloc_pages(bar);
+	}
+	for (i = 0; i < PCIEM_MAX_BARS; i++) {
+		if (!dev->bars[i].size)
+			continue;
+		ret = bar_alloc_pages(&dev->bars[i]);
 		if (ret)
 			goto err;
 	}

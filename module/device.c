@@ -380,6 +380,7 @@ static int check_complete(struct pciem_device *dev)
 
 static int ioctl_register(struct pciem_device *dev)
 {
+	struct file *file;
 	int ret, fd;
 
 	if (dev->state != PCIEM_BUILDING) {
@@ -390,23 +391,23 @@ static int ioctl_register(struct pciem_device *dev)
 	ret = check_complete(dev);
 	if (ret)
 		return ret;
-	/* Reserve the fd first: once on the bus, failing is messy. */
+	/* Everything that can fail before the device goes on the bus. */
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
 		return fd;
+	file = pciem_instance_file(dev);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
 	ret = pciem_bus_add(dev);
 	if (ret) {
+		fput(file);	/* drops the file's reference on @dev */
 		put_unused_fd(fd);
 		return ret;
 	}
 	dev->state = PCIEM_REGISTERED;
-	pciem_device_get(dev);
-	ret = pciem_install_instance_fd(dev, fd);
-	if (ret) {
-		put_unused_fd(fd);
-		pciem_device_put(dev);	/* the bus entry goes with the fd */
-		return ret;
-	}
+	fd_install(fd, file);
 	return fd;
 }
 

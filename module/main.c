@@ -48,23 +48,21 @@ static const struct file_operations pciem_instance_fops = {
 };
 
 /**
- * pciem_install_instance_fd - make the instance file and install it at @fd
- * @dev: registered device; the new file takes over a reference the caller
- *       holds for it
- * @fd: reserved with get_unused_fd_flags()
+ * pciem_instance_file - make the instance file of a device being registered
+ * @dev: the device; the file holds a reference on it
  *
- * Return: 0, or an error with the reference and @fd left to the caller.
+ * Return: the file, not yet installed in any fd table, or an ERR_PTR.
  */
-int pciem_install_instance_fd(struct pciem_device *dev, int fd)
+struct file *pciem_instance_file(struct pciem_device *dev)
 {
 	struct file *file;
 
+	pciem_device_get(dev);
 	file = anon_inode_getfile("[pciem-instance]", &pciem_instance_fops,
 				  dev, O_RDWR);
 	if (IS_ERR(file))
-		return PTR_ERR(file);
-	fd_install(fd, file);
-	return 0;
+		pciem_device_put(dev);
+	return file;
 }
 
 static int pciem_open(struct inode *inode, struct file *file)

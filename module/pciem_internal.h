@@ -197,7 +197,7 @@ long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 			void __user *arg);
 
 /* main.c */
-int pciem_install_instance_fd(struct pciem_device *dev, int fd);
+struct file *pciem_instance_file(struct pciem_device *dev);
 
 /* ring.c */
 int pciem_ring_init(struct pciem_ring *r);

@@ -434,6 +434,32 @@ static void caps(void)
 	close(fd);
 }
 
+/*
+ * REGISTER that cannot place a BAR fails cleanly: nothing is left on the
+ * bus and the fd is still building.
+ */
+static void no_room(void)
+{
+	struct pciem_config_space cfg = good_cfg;
+	struct pciem_bar_config b;
+	struct pciem_device_info info;
+	int fd = created();
+
+	b = bar(0, PCIEM_BAR_SIZE_MAX, 0);
+	expect_ok("ADD_BAR 0, 512 MiB, 32-bit", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	b = bar(1, PCIEM_BAR_SIZE_MAX, 0);
+	expect_ok("ADD_BAR 1, 512 MiB, 32-bit", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	b = bar(2, PCIEM_BAR_SIZE_MAX, 0);
+	expect_ok("ADD_BAR 2, 512 MiB, 32-bit", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	expect_ok("SET_CONFIG", fd, PCIEM_IOCTL_SET_CONFIG, &cfg);
+	expect("REGISTER with 1.5 GiB of 32-bit BARs", fd, PCIEM_IOCTL_REGISTER,
+	       NULL, ENOSPC, "no free 32-bit below 4 GiB address range for BAR");
+	expect("and the device is not registered", fd,
+	       PCIEM_IOCTL_GET_DEVICE_INFO, &info, EBADFD,
+	       "GET_DEVICE_INFO: not allowed while building");
+	close(fd);
+}
+
 /* Without CAP_SYS_ADMIN every ioctl is refused, even on an open fd. */
 static void privilege(void)
 {
@@ -470,6 +496,7 @@ int main(void)
 	order();
 	bars();
 	caps();
+	no_room();
 	privilege();
 	return failures ? 1 : 0;
 }
