@@ -34,6 +34,7 @@ struct pciem_device *pciem_device_alloc(void)
 		dev->bars[i].dev = dev;
 		INIT_LIST_HEAD(&dev->bars[i].mappings);
 		INIT_LIST_HEAD(&dev->bars[i].watchpoints);
+		INIT_LIST_HEAD(&dev->bars[i].regions);
 	}
 	return dev;
 }
@@ -48,10 +49,13 @@ static void pciem_device_release(struct kref *kref)
 {
 	struct pciem_device *dev = container_of(kref, struct pciem_device,
 						kref);
+	unsigned int i;
 
 	if (dev->state == PCIEM_REGISTERED)
 		pciem_bus_remove(dev);
 	pciem_watchpoints_free(dev);
+	for (i = 0; i < PCIEM_MAX_BARS; i++)
+		pciem_regions_free(&dev->bars[i]);
 	pciem_ring_destroy(&dev->ring);
 	mutex_destroy(&dev->lock);
 	kfree(dev);
@@ -487,6 +491,34 @@ static int ioctl_set_watchpoint(struct pciem_device *dev, void __user *arg)
 	return pciem_watchpoint_add(dev, &req);
 }
 
+static int ioctl_add_region(struct pciem_device *dev, void __user *arg)
+{
+	struct pciem_region_config req;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (dev->state == PCIEM_NEW) {
+		pciem_user_err("ADD_REGION: not allowed %s",
+			       state_names[dev->state]);
+		return -EBADFD;
+	}
+	return pciem_region_add(dev, &req);
+}
+
+static int ioctl_clear_regions(struct pciem_device *dev, void __user *arg)
+{
+	u32 index;
+
+	if (copy_from_user(&index, arg, sizeof(index)))
+		return -EFAULT;
+	if (dev->state == PCIEM_NEW) {
+		pciem_user_err("CLEAR_REGIONS: not allowed %s",
+			       state_names[dev->state]);
+		return -EBADFD;
+	}
+	return pciem_region_clear(dev, index);
+}
+
 static int ioctl_get_device_info(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_device_info info = {};
@@ -546,6 +578,12 @@ long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 		break;
 	case PCIEM_IOCTL_SET_WATCHPOINT:
 		ret = ioctl_set_watchpoint(dev, arg);
+		break;
+	case PCIEM_IOCTL_ADD_REGION:
+		ret = ioctl_add_region(dev, arg);
+		break;
+	case PCIEM_IOCTL_CLEAR_REGIONS:
+		ret = ioctl_clear_regions(dev, arg);
 		break;
 	default:
 		pciem_user_err("unknown ioctl 0x%x", cmd);

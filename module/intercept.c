@@ -89,6 +89,124 @@ static bool wp_arm(struct pciem_bar *bar, struct pciem_watchpoint *wp,
 	return false;
 }
 
+static u32 page_mode(struct pciem_bar *bar, unsigned long page)
+{
+	return bar->page_mode ? bar->page_mode[page] : PCIEM_PAGE_DIRECT;
+}
+
+/* The mapping of a registered BAR that @va falls in, or NULL. */
+static struct pciem_mapping *find_mapping(unsigned long va,
+					  struct pciem_bar **barp)
+{
+	struct pciem_mapping *m;
+	struct pciem_bar *bar;
+
+	list_for_each_entry(bar, &intercept_bars, range_node) {
+		list_for_each_entry(m, &bar->mappings, node) {
+			if (va >= m->va && va - m->va < m->npages * PAGE_SIZE) {
+				*barp = bar;
+				return m;
+			}
+		}
+	}
+	return NULL;
+}
+
+unsigned long pciem_intercept_lock(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&intercept_lock, flags);
+	return flags;
+}
+
+void pciem_intercept_unlock(unsigned long flags)
+{
+	spin_unlock_irqrestore(&intercept_lock, flags);
+}
+
+/**
+ * pciem_intercept_set_modes - change a BAR's page modes, live
+ * @bar: the BAR
+ * @modes: new mode of every page
+ *
+ * Context: intercept lock held; the caller flushes TLBs after unlocking.
+ */
+void pciem_intercept_set_modes(struct pciem_bar *bar, const u8 *modes)
+{
+	unsigned long p, npages = bar->size >> PAGE_SHIFT;
+	struct pciem_mapping *m;
+
+	if (bar->pages) {
+		list_for_each_entry(m, &bar->mappings, node) {
+			for (p = m->first; p < m->first + m->npages; p++) {
+				if (modes[p] == page_mode(bar, p))
+					continue;
+				pciem_arch_set_page(m->va + (p - m->first) * PAGE_SIZE,
+						    page_to_pfn(bar->pages[p]),
+						    modes[p]);
+			}
+		}
+	}
+	memcpy(bar->page_mode, modes, npages);
+}
+
+/* For the fault hook: is @va on a trapped page of a BAR mapping? */
+bool pciem_intercept_trapped(unsigned long va)
+{
+	struct pciem_mapping *m;
+	struct pciem_bar *bar;
+	unsigned long flags;
+	bool trapped = false;
+
+	spin_lock_irqsave(&intercept_lock, flags);
+	m = find_mapping(va, &bar);
+	if (m)
+		trapped = page_mode(bar, m->first + (va - m->va) / PAGE_SIZE) !=
+			  PCIEM_PAGE_DIRECT;
+	spin_unlock_irqrestore(&intercept_lock, flags);
+	return trapped;
+}
+
+/**
+ * pciem_intercept_lookup - the BAR and offset behind a kernel address
+ * @va: any kernel address
+ * @bar: set to the BAR if @va is in a mapping of one
+ * @off: set to the offset in the BAR
+ *
+ * Context: intercept lock held.
+ */
+bool pciem_intercept_lookup(unsigned long va, struct pciem_bar **bar,
+			    u64 *off)
+{
+	struct pciem_mapping *m = find_mapping(va, bar);
+
+	if (!m)
+		return false;
+	*off = ((u64)m->first << PAGE_SHIFT) + (va - m->va);
+	return true;
+}
+
+/*
+ * Map the page at @va directly in its mapping, for an instruction that
+ * cannot be emulated: it then runs against memory instead of faulting
+ * forever.  Context: intercept lock held.
+ */
+void pciem_intercept_untrap(unsigned long va)
+{
+	struct pciem_mapping *m;
+	struct pciem_bar *bar;
+	unsigned long p;
+
+	m = find_mapping(va, &bar);
+	if (!m)
+		return;
+	p = m->first + (va - m->va) / PAGE_SIZE;
+	pciem_arch_set_page(va & PAGE_MASK, page_to_pfn(bar->pages[p]),
+			    PCIEM_PAGE_DIRECT);
+	pciem_arch_flush_tlb_local();
+}
+
 static bool overlap(phys_addr_t start, phys_addr_t end, struct pciem_bar *bar,
 		    phys_addr_t *s, phys_addr_t *e)
 {
@@ -158,9 +276,9 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 		m->req_end = min_t(u64, phys + size, bar->window.end + 1) -
 			     bar->window.start;
 		for (i = 0; i < m->npages && !ret; i++)
-			ret = pciem_arch_remap_page(m->va + i * PAGE_SIZE,
-						    page_to_pfn(bar->pages[m->first + i]),
-						    PAGE_KERNEL);
+			ret = pciem_arch_set_page(m->va + i * PAGE_SIZE,
+						  page_to_pfn(bar->pages[m->first + i]),
+						  page_mode(bar, m->first + i));
 		if (ret)
 			pr_err("%s BAR %u: cannot redirect the mapping at %p (%d); accesses through it will not reach the device\n",
 			       bar->dev->name, bar->index,
@@ -269,9 +387,9 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 		pr_warn("%s BAR %u: still mapped at %p (%lu pages) after removal; the driver did not unmap it, it now reads all-ones\n",
 			bar->dev->name, bar->index, (void *)m->va, m->npages);
 		for (i = 0; i < m->npages; i++)
-			pciem_arch_remap_page(m->va + i * PAGE_SIZE,
-					      page_to_pfn(dead_page),
-					      PAGE_KERNEL);
+			pciem_arch_set_page(m->va + i * PAGE_SIZE,
+					    page_to_pfn(dead_page),
+					    PCIEM_PAGE_DIRECT);
 		list_del(&m->node);
 		kfree(m);
 		leaked = true;

@@ -80,6 +80,8 @@ struct pciem_bar {
 	struct list_head range_node;	/* in the global list of BAR ranges */
 	struct list_head mappings;	/* struct pciem_mapping */
 	struct list_head watchpoints;	/* struct pciem_watchpoint */
+	struct list_head regions;	/* struct pciem_region */
+	u8 *page_mode;			/* PCIEM_PAGE_* per page; NULL: all direct */
 };
 
 /*
@@ -97,6 +99,14 @@ struct pciem_watchpoint {
 	unsigned long want;
 	u64 parking;			/* never written */
 	void *arch;			/* x86: struct perf_event * __percpu * */
+};
+
+/* A run of registers with access semantics (region.c). */
+struct pciem_region {
+	struct list_head node;		/* pciem_bar.regions */
+	u64 offset, size;
+	u32 width, flags, mode;
+	u64 write_mask, w1c_mask;
 };
 
 struct pciem_cap {
@@ -242,6 +252,25 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			    unsigned long va);
 void pciem_intercept_unmapped(unsigned long va);
 
+/* region.c */
+int pciem_region_add(struct pciem_device *dev,
+		     const struct pciem_region_config *req);
+int pciem_region_clear(struct pciem_device *dev, u32 index);
+void pciem_regions_free(struct pciem_bar *bar);
+void pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
+		     u64 *val);
+void pciem_trap_write(struct pciem_bar *bar, u64 off, unsigned int width,
+		      u64 val);
+
+/* intercept.c: for regions and the fault path */
+unsigned long pciem_intercept_lock(void);
+void pciem_intercept_unlock(unsigned long flags);
+void pciem_intercept_set_modes(struct pciem_bar *bar, const u8 *modes);
+bool pciem_intercept_trapped(unsigned long va);
+bool pciem_intercept_lookup(unsigned long va, struct pciem_bar **bar,
+			    u64 *off);
+void pciem_intercept_untrap(unsigned long va);
+
 /* watchpoint.c */
 int pciem_watchpoint_add(struct pciem_device *dev,
 			 const struct pciem_watchpoint_config *req);
@@ -255,8 +284,11 @@ void pciem_arch_wp_unregister(struct pciem_watchpoint *wp);
 void pciem_arch_wp_sync(struct pciem_watchpoint *wp);
 int pciem_arch_hooks_init(void);
 void pciem_arch_hooks_exit(void);
-int pciem_arch_remap_page(unsigned long va, unsigned long pfn, pgprot_t prot);
+int pciem_arch_set_page(unsigned long va, unsigned long pfn, u32 mode);
+int pciem_arch_fault_hook_init(void);
+void pciem_arch_fault_hook_exit(void);
 void pciem_arch_flush_tlb(void);
+void pciem_arch_flush_tlb_local(void);
 phys_addr_t pciem_arch_max_phys(void);
 
 /* Does the access [where, where + size) touch [reg, reg + reg_size)? */

@@ -290,6 +290,38 @@ struct pciem_device_info {
 	char name[24];		/* "DDDDD:BB:DD.F", NUL-terminated, as in sysfs */
 };
 
+/*
+ * Trapped BAR pages.  Every page of a BAR has an access mode, derived from
+ * the regions the device declares on it (a BAR without regions is plain
+ * shared memory, as in the walkthrough):
+ *   PCIEM_PAGE_DIRECT       reads and writes go to memory; no events
+ *   PCIEM_PAGE_TRAP_WRITES  reads go to memory; writes are emulated
+ *   PCIEM_PAGE_TRAP_ALL     reads and writes are emulated
+ * A page takes the strongest mode any region on it needs: the region's
+ * mode, TRAP_WRITES for write masks, write-1-to-clear bits or write events,
+ * TRAP_ALL for read events.  Emulated writes apply the region's register
+ * semantics per byte: bits outside write_mask keep their value, bits in
+ * w1c_mask are cleared by writing 1.  Bytes of a trapped page outside any
+ * region behave as memory.
+ */
+#define PCIEM_PAGE_DIRECT		0
+#define PCIEM_PAGE_TRAP_WRITES		1
+#define PCIEM_PAGE_TRAP_ALL		2
+
+#define PCIEM_REGION_WRITE_EVENTS	(1u << 0)	/* MMIO_WRITE per driver write */
+#define PCIEM_REGION_READ_EVENTS	(1u << 1)	/* MMIO_READ per driver read */
+
+struct pciem_region_config {
+	uint32_t bar_index;
+	uint32_t flags;		/* PCIEM_REGION_* */
+	uint64_t offset;	/* in the BAR, aligned to width */
+	uint64_t size;		/* a multiple of width */
+	uint32_t width;		/* register width: 1, 2, 4 or 8 */
+	uint32_t mode;		/* PCIEM_PAGE_*: the least its pages get */
+	uint64_t write_mask;	/* bits of each register the driver may change */
+	uint64_t w1c_mask;	/* bits the driver clears by writing 1; not in write_mask */
+};
+
 /* ---------------------------------------------------------------------- */
 /* ioctls (on the control fd; see docs/abi.md for each one's errors)      */
 /* ---------------------------------------------------------------------- */
@@ -310,5 +342,8 @@ struct pciem_device_info {
 #define PCIEM_IOCTL_SET_EVENTFD _IOW(PCIEM_IOCTL_MAGIC, 21, struct pciem_eventfd_config)
 
 #define PCIEM_IOCTL_GET_DEVICE_INFO _IOR(PCIEM_IOCTL_MAGIC, 32, struct pciem_device_info)
+#define PCIEM_IOCTL_ADD_REGION _IOW(PCIEM_IOCTL_MAGIC, 33, struct pciem_region_config)
+/* Remove every region of one BAR (argument: the BAR index). */
+#define PCIEM_IOCTL_CLEAR_REGIONS _IOW(PCIEM_IOCTL_MAGIC, 34, uint32_t)
 
 #endif /* PCIEM_UAPI_PCIEM_H */

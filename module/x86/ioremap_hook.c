@@ -84,14 +84,23 @@ int pciem_arch_hooks_init(void)
 	if (ret) {
 		pr_err("cannot probe %s (%d)\n", iounmap_probe.symbol_name,
 		       ret);
-		unregister_kretprobe(&ioremap_probe);
-		return ret;
+		goto err_ioremap;
 	}
+	ret = pciem_arch_fault_hook_init();
+	if (ret)
+		goto err_iounmap;
 	return 0;
+
+err_iounmap:
+	unregister_kprobe(&iounmap_probe);
+err_ioremap:
+	unregister_kretprobe(&ioremap_probe);
+	return ret;
 }
 
 void pciem_arch_hooks_exit(void)
 {
+	pciem_arch_fault_hook_exit();
 	unregister_kprobe(&iounmap_probe);
 	unregister_kretprobe(&ioremap_probe);
 }

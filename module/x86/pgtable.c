@@ -40,26 +40,29 @@ static int split_pmd(pmd_t *pmd)
 }
 
 /**
- * pciem_arch_remap_page - point one kernel page of a mapping elsewhere
+ * pciem_arch_set_page - point one kernel page of a mapping at a page frame
  * @va: page-aligned kernel virtual address inside an ioremap'd range
- * @pfn: page frame to map there
- * @prot: protection (PAGE_KERNEL for write-back RAM)
+ * @pfn: page frame to map there (write-back memory)
+ * @mode: PCIEM_PAGE_DIRECT (read-write), _TRAP_WRITES (read-only, writes
+ *        fault) or _TRAP_ALL (not present, every access faults)
  *
  * Context: any; does not sleep.  The caller flushes TLBs afterwards.
  * Return: 0, -EFAULT if @va is not mapped, -ENOMEM, or -EOPNOTSUPP for a
  * 1 GiB mapping (BARs are at most 512 MiB, so only a foreign mapping that
  * spans one could be mapped so).
  */
-int pciem_arch_remap_page(unsigned long va, unsigned long pfn, pgprot_t prot)
+int pciem_arch_set_page(unsigned long va, unsigned long pfn, u32 mode)
 {
 	unsigned int level;
 	pte_t *pte;
 	int ret;
 
 	pte = lookup_address(va, &level);
-	if (!pte || !pte_present(*pte))
+	if (!pte)
 		return -EFAULT;
 	if (level == PG_LEVEL_2M) {
+		if (!pte_present(*pte))
+			return -EFAULT;
 		ret = split_pmd((pmd_t *)pte);
 		if (ret)
 			return ret;
@@ -67,7 +70,17 @@ int pciem_arch_remap_page(unsigned long va, unsigned long pfn, pgprot_t prot)
 	}
 	if (level != PG_LEVEL_4K)
 		return -EOPNOTSUPP;
-	set_pte(pte, pfn_pte(pfn, prot));
+	switch (mode) {
+	case PCIEM_PAGE_DIRECT:
+		set_pte(pte, pfn_pte(pfn, PAGE_KERNEL));
+		break;
+	case PCIEM_PAGE_TRAP_WRITES:
+		set_pte(pte, pfn_pte(pfn, PAGE_KERNEL_RO));
+		break;
+	default:
+		pte_clear(&init_mm, va, pte);
+		break;
+	}
 	return 0;
 }
 
@@ -89,6 +102,15 @@ void pciem_arch_flush_tlb(void)
 		return;
 	}
 	on_each_cpu(flush_local, NULL, 1);
+}
+
+/*
+ * This CPU only: after a page became more permissive, other CPUs that
+ * still hold the old entry take a spurious fault, which refreshes it.
+ */
+void pciem_arch_flush_tlb_local(void)
+{
+	__flush_tlb_all();
 }
 
 phys_addr_t pciem_arch_max_phys(void)

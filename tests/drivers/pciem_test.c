@@ -9,6 +9,9 @@
  *   map      "BAR API [OFFSET [LEN]]"   map (a sub-range of) a BAR
  *   unmap    "BAR"                      drop that mapping
  *   mmio     "r BAR OFF WIDTH" or "w BAR OFF WIDTH VALUE"; read: last value
+ *   access   "ACCESSOR BAR OFF [ARGS]": one call of the named MMIO accessor
+ *            (readb ... memset_io) on the BAR's I/O mapping, see
+ *            access_store(); read: result of the last command
  *   pattern  "fill BAR SEED" or "check BAR SEED"; read: last check result
  *   info     one line per mapped BAR
  *   vectors  "alloc TYPE N" (TYPE msix, msi or legacy), "free", "mask V",
@@ -77,6 +80,17 @@
 /* Writes between two cond_resched() calls in the floods and counter runs. */
 #define PCIEM_TEST_FLOOD_BATCH	256
 #define PCIEM_TEST_LAT_MAX	16384	/* latency samples kept */
+
+/*
+ * Limits of the access file: dwords of one ioread32_rep or iowrite32_rep,
+ * bytes of one memcpy_toio, memcpy_fromio or memset_io, and the most bytes
+ * of memcpy_fromio shown in hex: two digits a byte and the newline must fit
+ * in the page of a sysfs read, which keeps one byte for a NUL.
+ */
+#define PCIEM_TEST_ACC_REP_MAX	1024
+#define PCIEM_TEST_ACC_LEN_MAX	65536
+#define PCIEM_TEST_ACC_HEX_MAX	2047
+static_assert(2 * PCIEM_TEST_ACC_HEX_MAX + 1 < PAGE_SIZE);
 
 /* Registers of the counter device (BAR 0) that the counter file drives. */
 #define PCIEM_TEST_REG_CONTROL	0x00
@@ -198,6 +212,10 @@ struct pciem_test_map {
  * @lock: protects every field below
  * @maps: current mapping of each BAR
  * @last_read: value of the last "r" command on the mmio file
+ * @acc_out: result line of the last access command, one page, allocated
+ *	by the first command
+ * @acc_len: length of @acc_out; 0 before the first command, -EFBIG if
+ *	the result does not fit in a page
  * @bad: mismatching words found by the last pattern check
  * @first_bad: index of the first of them
  * @first_got: value read there
@@ -220,6 +238,8 @@ struct pciem_test {
 	struct mutex lock;	/* protects everything below but @nothardirq */
 	struct pciem_test_map maps[PCI_STD_NUM_BARS];
 	u64 last_read;
+	char *acc_out;
+	ssize_t acc_len;
 	u64 bad;
 	u64 first_bad;
 	u32 first_got;
@@ -347,12 +367,12 @@ static void pciem_test_lat_stop_locked(struct pciem_test *pt);
 
 static void pciem_test_unmap_locked(struct pciem_test *pt, unsigned int bar)
 {
-	if (pt->lat_src && pt->lat_bar == bar)
-		pciem_test_lat_stop_locked(pt);
 	struct pciem_test_map *m = &pt->maps[bar];
 	struct pci_dev *pdev = pt->pdev;
 
 	lockdep_assert_held(&pt->lock);
+	if (pt->lat_src && pt->lat_bar == bar)
+		pciem_test_lat_stop_locked(pt);
 
 	switch (m->api) {
 	case PCIEM_TEST_PCI_IOMAP:
@@ -707,6 +727,434 @@ static ssize_t mmio_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "0x%llx\n", val);
 }
 static DEVICE_ATTR_ADMIN_RW(mmio);
+
+enum pciem_test_acc_op {
+	PCIEM_TEST_ACC_READB,
+	PCIEM_TEST_ACC_READW,
+	PCIEM_TEST_ACC_READL,
+	PCIEM_TEST_ACC_READQ,
+	PCIEM_TEST_ACC_WRITEB,
+	PCIEM_TEST_ACC_WRITEW,
+	PCIEM_TEST_ACC_WRITEL,
+	PCIEM_TEST_ACC_WRITEQ,
+	PCIEM_TEST_ACC_IOREAD8,
+	PCIEM_TEST_ACC_IOREAD16,
+	PCIEM_TEST_ACC_IOREAD32,
+	PCIEM_TEST_ACC_IOWRITE8,
+	PCIEM_TEST_ACC_IOWRITE16,
+	PCIEM_TEST_ACC_IOWRITE32,
+	PCIEM_TEST_ACC_IOREAD32_REP,
+	PCIEM_TEST_ACC_IOWRITE32_REP,
+	PCIEM_TEST_ACC_MEMCPY_TOIO,
+	PCIEM_TEST_ACC_MEMCPY_FROMIO,
+	PCIEM_TEST_ACC_MEMSET_IO,
+};
+
+/* What an accessor does, which decides its arguments and its result. */
+enum pciem_test_acc_kind {
+	PCIEM_TEST_ACC_RD,
+	PCIEM_TEST_ACC_WR,
+	PCIEM_TEST_ACC_RD_REP,
+	PCIEM_TEST_ACC_WR_REP,
+	PCIEM_TEST_ACC_FROMIO,
+	PCIEM_TEST_ACC_TOIO,
+	PCIEM_TEST_ACC_SET,
+};
+
+/**
+ * struct pciem_test_acc_args - the arguments of one kind of accessor
+ * @argc: words in the command, the accessor's name included
+ * @usage: the words after the name, for messages
+ */
+struct pciem_test_acc_args {
+	int argc;
+	const char *usage;
+};
+
+static const struct pciem_test_acc_args pciem_test_acc_args[] = {
+	[PCIEM_TEST_ACC_RD]	= { 3, "BAR OFF" },
+	[PCIEM_TEST_ACC_WR]	= { 4, "BAR OFF VALUE" },
+	[PCIEM_TEST_ACC_RD_REP]	= { 4, "BAR OFF COUNT" },
+	[PCIEM_TEST_ACC_WR_REP]	= { 5, "BAR OFF COUNT SEED" },
+	[PCIEM_TEST_ACC_FROMIO]	= { 4, "BAR OFF LEN" },
+	[PCIEM_TEST_ACC_TOIO]	= { 5, "BAR OFF LEN SEED" },
+	[PCIEM_TEST_ACC_SET]	= { 5, "BAR OFF LEN BYTE" },
+};
+
+/**
+ * struct pciem_test_acc - one accessor of the access file
+ * @name: its name, which is the command
+ * @kind: what it does
+ * @width: bytes of each access, or 0 for the byte-string accessors
+ *	(memcpy_toio, memcpy_fromio, memset_io), which take a LEN
+ */
+struct pciem_test_acc {
+	const char *name;
+	enum pciem_test_acc_kind kind;
+	unsigned int width;
+};
+
+static const struct pciem_test_acc pciem_test_accs[] = {
+	[PCIEM_TEST_ACC_READB]		= { "readb", PCIEM_TEST_ACC_RD, 1 },
+	[PCIEM_TEST_ACC_READW]		= { "readw", PCIEM_TEST_ACC_RD, 2 },
+	[PCIEM_TEST_ACC_READL]		= { "readl", PCIEM_TEST_ACC_RD, 4 },
+	[PCIEM_TEST_ACC_READQ]		= { "readq", PCIEM_TEST_ACC_RD, 8 },
+	[PCIEM_TEST_ACC_WRITEB]		= { "writeb", PCIEM_TEST_ACC_WR, 1 },
+	[PCIEM_TEST_ACC_WRITEW]		= { "writew", PCIEM_TEST_ACC_WR, 2 },
+	[PCIEM_TEST_ACC_WRITEL]		= { "writel", PCIEM_TEST_ACC_WR, 4 },
+	[PCIEM_TEST_ACC_WRITEQ]		= { "writeq", PCIEM_TEST_ACC_WR, 8 },
+	[PCIEM_TEST_ACC_IOREAD8]	= { "ioread8", PCIEM_TEST_ACC_RD, 1 },
+	[PCIEM_TEST_ACC_IOREAD16]	= { "ioread16", PCIEM_TEST_ACC_RD, 2 },
+	[PCIEM_TEST_ACC_IOREAD32]	= { "ioread32", PCIEM_TEST_ACC_RD, 4 },
+	[PCIEM_TEST_ACC_IOWRITE8]	= { "iowrite8", PCIEM_TEST_ACC_WR, 1 },
+	[PCIEM_TEST_ACC_IOWRITE16]	= { "iowrite16", PCIEM_TEST_ACC_WR, 2 },
+	[PCIEM_TEST_ACC_IOWRITE32]	= { "iowrite32", PCIEM_TEST_ACC_WR, 4 },
+	[PCIEM_TEST_ACC_IOREAD32_REP]	= { "ioread32_rep",
+					    PCIEM_TEST_ACC_RD_REP, 4 },
+	[PCIEM_TEST_ACC_IOWRITE32_REP]	= { "iowrite32_rep",
+					    PCIEM_TEST_ACC_WR_REP, 4 },
+	[PCIEM_TEST_ACC_MEMCPY_TOIO]	= { "memcpy_toio",
+					    PCIEM_TEST_ACC_TOIO, 0 },
+	[PCIEM_TEST_ACC_MEMCPY_FROMIO]	= { "memcpy_fromio",
+					    PCIEM_TEST_ACC_FROMIO, 0 },
+	[PCIEM_TEST_ACC_MEMSET_IO]	= { "memset_io",
+					    PCIEM_TEST_ACC_SET, 0 },
+};
+
+/**
+ * struct pciem_test_acc_cmd - a parsed command of the access file
+ * @op: the accessor
+ * @bar: the BAR
+ * @off: offset in the BAR's mapping
+ * @n: COUNT (dwords) or LEN (bytes); 0 for single accesses
+ * @val: VALUE, SEED or BYTE
+ * @size: bytes of the mapping from @off that the accessor touches
+ * @buf_len: bytes of the kernel buffer the accessor reads or writes
+ */
+struct pciem_test_acc_cmd {
+	enum pciem_test_acc_op op;
+	unsigned int bar;
+	u64 off;
+	u32 n;
+	u64 val;
+	u64 size;
+	size_t buf_len;
+};
+
+static int pciem_test_acc_parse(struct device *dev, char **argv, int argc,
+				struct pciem_test_acc_cmd *c)
+{
+	const struct pciem_test_acc_args *args;
+	const struct pciem_test_acc *a;
+	unsigned int i, max;
+	u32 seed;
+	u8 byte;
+
+	for (i = 0; i < ARRAY_SIZE(pciem_test_accs); i++)
+		if (!strcmp(argv[0], pciem_test_accs[i].name))
+			break;
+	if (i == ARRAY_SIZE(pciem_test_accs)) {
+		dev_err(dev, "access: unknown accessor '%s'\n", argv[0]);
+		return -EINVAL;
+	}
+	memset(c, 0, sizeof(*c));
+	c->op = i;
+	a = &pciem_test_accs[i];
+	args = &pciem_test_acc_args[a->kind];
+	if (argc != args->argc) {
+		dev_err(dev, "access: expected \"%s %s\"\n", a->name,
+			args->usage);
+		return -EINVAL;
+	}
+	if (pciem_test_parse_bar(dev, "access", argv[1], &c->bar) ||
+	    pciem_test_parse_u64(dev, "access", "offset", argv[2], &c->off))
+		return -EINVAL;
+	c->size = a->width;
+
+	if (a->kind == PCIEM_TEST_ACC_RD)
+		return 0;
+	if (a->kind == PCIEM_TEST_ACC_WR) {
+		if (pciem_test_parse_u64(dev, "access", "value", argv[3],
+					 &c->val))
+			return -EINVAL;
+		if (a->width < 8 && c->val >> (a->width * BITS_PER_BYTE)) {
+			dev_err(dev, "access: value 0x%llx does not fit in %u bytes\n",
+				c->val, a->width);
+			return -EINVAL;
+		}
+		return 0;
+	}
+
+	/* The rep accessors take a COUNT, the byte-string ones a LEN. */
+	max = a->width ? PCIEM_TEST_ACC_REP_MAX : PCIEM_TEST_ACC_LEN_MAX;
+	if (kstrtou32(argv[3], 0, &c->n) || !c->n || c->n > max) {
+		dev_err(dev, "access: bad %s '%s' (1 to %u)\n",
+			a->width ? "count" : "length", argv[3], max);
+		return -EINVAL;
+	}
+	if (a->width) {
+		c->buf_len = c->n * sizeof(u32);
+	} else {
+		c->size = c->n;
+		/* memset_io takes its byte from the command, not a buffer */
+		if (a->kind != PCIEM_TEST_ACC_SET)
+			c->buf_len = c->n;
+	}
+
+	if (a->kind == PCIEM_TEST_ACC_SET) {
+		if (kstrtou8(argv[4], 0, &byte)) {
+			dev_err(dev, "access: bad byte '%s'\n", argv[4]);
+			return -EINVAL;
+		}
+		c->val = byte;
+	} else if (argc == 5) {
+		if (kstrtou32(argv[4], 0, &seed)) {
+			dev_err(dev, "access: bad seed '%s'\n", argv[4]);
+			return -EINVAL;
+		}
+		c->val = seed;
+	}
+	return 0;
+}
+
+/* The data the writing accessors take from their buffer. */
+static void pciem_test_acc_fill(const struct pciem_test_acc_cmd *c,
+				void *buf)
+{
+	u32 *words = buf;
+	u8 *bytes = buf;
+	u32 i;
+
+	switch (pciem_test_accs[c->op].kind) {
+	case PCIEM_TEST_ACC_WR_REP:
+		for (i = 0; i < c->n; i++)
+			words[i] = pciem_pattern(c->val, i);
+		break;
+	case PCIEM_TEST_ACC_TOIO:
+		for (i = 0; i < c->n; i++)
+			bytes[i] = (u8)pciem_pattern(c->val, i);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Call the accessor of @c, once, on @p: tests compare the accesses the
+ * device sees with the accessor named, so nothing else may touch @p.
+ * Returns the value read by a single read, 0 for the others.
+ */
+static u64 pciem_test_acc_do(const struct pciem_test_acc_cmd *c,
+			     void __iomem *p, void *buf)
+{
+	switch (c->op) {
+	case PCIEM_TEST_ACC_READB:
+		return readb(p);
+	case PCIEM_TEST_ACC_READW:
+		return readw(p);
+	case PCIEM_TEST_ACC_READL:
+		return readl(p);
+	case PCIEM_TEST_ACC_READQ:
+		return readq(p);
+	case PCIEM_TEST_ACC_WRITEB:
+		writeb(c->val, p);
+		break;
+	case PCIEM_TEST_ACC_WRITEW:
+		writew(c->val, p);
+		break;
+	case PCIEM_TEST_ACC_WRITEL:
+		writel(c->val, p);
+		break;
+	case PCIEM_TEST_ACC_WRITEQ:
+		writeq(c->val, p);
+		break;
+	case PCIEM_TEST_ACC_IOREAD8:
+		return ioread8(p);
+	case PCIEM_TEST_ACC_IOREAD16:
+		return ioread16(p);
+	case PCIEM_TEST_ACC_IOREAD32:
+		return ioread32(p);
+	case PCIEM_TEST_ACC_IOWRITE8:
+		iowrite8(c->val, p);
+		break;
+	case PCIEM_TEST_ACC_IOWRITE16:
+		iowrite16(c->val, p);
+		break;
+	case PCIEM_TEST_ACC_IOWRITE32:
+		iowrite32(c->val, p);
+		break;
+	case PCIEM_TEST_ACC_IOREAD32_REP:
+		ioread32_rep(p, buf, c->n);
+		break;
+	case PCIEM_TEST_ACC_IOWRITE32_REP:
+		iowrite32_rep(p, buf, c->n);
+		break;
+	case PCIEM_TEST_ACC_MEMCPY_TOIO:
+		memcpy_toio(p, buf, c->n);
+		break;
+	case PCIEM_TEST_ACC_MEMCPY_FROMIO:
+		memcpy_fromio(buf, p, c->n);
+		break;
+	case PCIEM_TEST_ACC_MEMSET_IO:
+		memset_io(p, c->val, c->n);
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Write the result line of @c into the page @out; returns its length, or
+ * -EFBIG if it does not fit.
+ */
+static ssize_t pciem_test_acc_format(char *out,
+				     const struct pciem_test_acc_cmd *c,
+				     const void *buf, u64 val)
+{
+	const u32 *words = buf;
+	const u8 *bytes = buf;
+	size_t len = 0;
+	u32 i, sum = 0;
+	char *end;
+
+	switch (pciem_test_accs[c->op].kind) {
+	case PCIEM_TEST_ACC_RD:
+		return scnprintf(out, PAGE_SIZE, "0x%llx\n", val);
+	case PCIEM_TEST_ACC_RD_REP:
+		for (i = 0; i < c->n; i++) {
+			len += scnprintf(out + len, PAGE_SIZE - len, "%s0x%x",
+					 i ? "," : "", words[i]);
+			/* Never hand out a cut line; the newline needs room. */
+			if (len >= PAGE_SIZE - 1)
+				return -EFBIG;
+		}
+		return len + scnprintf(out + len, PAGE_SIZE - len, "\n");
+	case PCIEM_TEST_ACC_FROMIO:
+		if (c->n <= PCIEM_TEST_ACC_HEX_MAX) {
+			end = bin2hex(out, bytes, c->n);
+			*end++ = '\n';
+			*end = '\0';
+			return end - out;
+		}
+		for (i = 0; i < c->n; i++)
+			sum += bytes[i];
+		return scnprintf(out, PAGE_SIZE, "sum=0x%x\n", sum);
+	default:
+		return scnprintf(out, PAGE_SIZE, "ok\n");
+	}
+}
+
+static int pciem_test_acc_locked(struct pciem_test *pt,
+				 const struct pciem_test_map *m,
+				 const struct pciem_test_acc_cmd *c, void *buf)
+{
+	u64 val;
+
+	lockdep_assert_held(&pt->lock);
+
+	/* Before the access, so that no access goes without its result. */
+	if (!pt->acc_out) {
+		pt->acc_out = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		if (!pt->acc_out)
+			return -ENOMEM;
+	}
+	val = pciem_test_acc_do(c, m->io + c->off, buf);
+	pt->acc_len = pciem_test_acc_format(pt->acc_out, c, buf, val);
+	return 0;
+}
+
+/*
+ * access: one call of one MMIO accessor on the BAR's current I/O mapping
+ * (not a memremap one), at OFF from the start of the mapping:
+ *
+ *   readb|readw|readl|readq BAR OFF
+ *   writeb|writew|writel|writeq BAR OFF VALUE
+ *   ioread8|ioread16|ioread32 BAR OFF
+ *   iowrite8|iowrite16|iowrite32 BAR OFF VALUE
+ *   ioread32_rep BAR OFF COUNT        COUNT dwords, all from OFF
+ *   iowrite32_rep BAR OFF COUNT SEED  dword i = pciem_pattern(SEED, i), to OFF
+ *   memcpy_toio BAR OFF LEN SEED      byte j = (u8)pciem_pattern(SEED, j)
+ *   memcpy_fromio BAR OFF LEN
+ *   memset_io BAR OFF LEN BYTE
+ *
+ * COUNT is 1 to 1024, LEN 1 to 65536.  Read: the result of the last
+ * command that was carried out ("none" before the first): "0x%llx" for a
+ * single read; "0x%x,0x%x,..." for ioread32_rep, or -EFBIG if that does
+ * not fit in a page; for memcpy_fromio, the bytes in hex ("00ff10...") if
+ * LEN is at most 2047, else "sum=0x%x", their sum as a u32; "ok" for the
+ * writing accessors.
+ */
+static ssize_t access_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	char *argv[PCIEM_TEST_ARGS_MAX];
+	char line[PCIEM_TEST_CMD_MAX];
+	struct pciem_test_acc_cmd c;
+	struct pciem_test_map *m;
+	void *data = NULL;
+	int argc, ret;
+
+	argc = pciem_test_parse(dev, "access", buf, line, argv);
+	if (argc < 0)
+		return argc;
+	ret = pciem_test_acc_parse(dev, argv, argc, &c);
+	if (ret)
+		return ret;
+
+	if (c.buf_len) {
+		data = kvmalloc(c.buf_len, GFP_KERNEL);
+		if (!data)
+			return -ENOMEM;
+		pciem_test_acc_fill(&c, data);
+	}
+
+	ret = mutex_lock_interruptible(&pt->lock);
+	if (ret)
+		goto out_free;
+	m = pciem_test_get_map(pt, "access", c.bar);
+	if (!m) {
+		ret = -EINVAL;
+	} else if (!m->io) {
+		dev_err(dev, "access: BAR %u is mapped with %s, which gives no __iomem pointer\n",
+			c.bar, pciem_test_api_names[m->api]);
+		ret = -EINVAL;
+	} else if (c.off > m->len || c.size > m->len - c.off) {
+		dev_err(dev, "access: %llu bytes at 0x%llx are outside the 0x%llx-byte mapping of BAR %u\n",
+			c.size, c.off, m->len, c.bar);
+		ret = -EINVAL;
+	} else {
+		ret = pciem_test_acc_locked(pt, m, &c, data);
+	}
+	mutex_unlock(&pt->lock);
+out_free:
+	kvfree(data);
+
+	return ret ? ret : count;
+}
+
+static ssize_t access_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	ssize_t len;
+	int ret;
+
+	ret = mutex_lock_interruptible(&pt->lock);
+	if (ret)
+		return ret;
+	if (!pt->acc_len)
+		len = sysfs_emit(buf, "none\n");
+	else if (pt->acc_len < 0)
+		len = pt->acc_len;
+	else
+		len = sysfs_emit(buf, "%s", pt->acc_out);
+	mutex_unlock(&pt->lock);
+
+	if (len == -EFBIG)
+		dev_err(dev, "access: the values read do not fit in one read\n");
+	return len;
+}
+static DEVICE_ATTR_ADMIN_RW(access);
 
 /*
  * A whole 256 MiB BAR is 64 Mi words, and trapped pages make each access
@@ -1481,6 +1929,7 @@ static struct attribute *pciem_test_attrs[] = {
 	&dev_attr_map.attr,
 	&dev_attr_unmap.attr,
 	&dev_attr_mmio.attr,
+	&dev_attr_access.attr,
 	&dev_attr_pattern.attr,
 	&dev_attr_info.attr,
 	&dev_attr_vectors.attr,
@@ -1508,6 +1957,9 @@ static unsigned int pciem_test_release(struct pciem_test *pt)
 	}
 	kvfree(pt->lat);
 	pt->lat = NULL;
+	kfree(pt->acc_out);
+	pt->acc_out = NULL;
+	pt->acc_len = 0;
 	mutex_unlock(&pt->lock);
 	return unmapped;
 }

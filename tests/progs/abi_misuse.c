@@ -199,6 +199,9 @@ static void order(void)
 	expect("INJECT_IRQ before REGISTER", fd, PCIEM_IOCTL_INJECT_IRQ,
 	       &(struct pciem_irq_inject){ 0 }, EBADFD,
 	       "INJECT_IRQ: not allowed before CREATE_DEVICE");
+	expect("ADD_REGION before CREATE_DEVICE", fd, PCIEM_IOCTL_ADD_REGION,
+	       &(struct pciem_region_config){ .width = 4, .size = 4 }, EBADFD,
+	       "ADD_REGION: not allowed before CREATE_DEVICE");
 	expect("SET_WATCHPOINT before CREATE_DEVICE", fd,
 	       PCIEM_IOCTL_SET_WATCHPOINT,
 	       &(struct pciem_watchpoint_config){ .width = 4,
@@ -300,6 +303,59 @@ static void order(void)
 	close(fd);
 }
 
+/* ADD_REGION and CLEAR_REGIONS on a device with BAR 0 (4 KiB). */
+static void regions(int fd)
+{
+	struct pciem_region_config r = {
+		.bar_index = 0, .offset = 0x10, .size = 0x10, .width = 4,
+		.write_mask = 0xffffffff,
+	};
+	uint32_t index = 1;
+
+	r.width = 3;
+	expect("ADD_REGION width 3", fd, PCIEM_IOCTL_ADD_REGION, &r, EINVAL,
+	       "width 3 is not 1, 2, 4 or 8");
+	r.width = 4;
+	r.offset = 0x12;
+	expect("ADD_REGION not aligned to its width", fd,
+	       PCIEM_IOCTL_ADD_REGION, &r, EINVAL, "must be whole 4-byte registers");
+	r.offset = 0xff8;
+	expect("ADD_REGION past the end of the BAR", fd, PCIEM_IOCTL_ADD_REGION,
+	       &r, EINVAL, "inside BAR 0");
+	r.offset = 0x10;
+	r.write_mask = 0x1ffffffffULL;
+	expect("ADD_REGION mask wider than the register", fd,
+	       PCIEM_IOCTL_ADD_REGION, &r, EINVAL, "masks must fit 4 bytes");
+	r.write_mask = 0xff;
+	r.w1c_mask = 0x1;
+	expect("ADD_REGION write-1-to-clear bits also in write_mask", fd,
+	       PCIEM_IOCTL_ADD_REGION, &r, EINVAL,
+	       "must not be in write_mask");
+	r.w1c_mask = 0;
+	r.flags = 4;
+	expect("ADD_REGION unknown flags", fd, PCIEM_IOCTL_ADD_REGION, &r,
+	       EINVAL, "unknown flags 0x4");
+	r.flags = 0;
+	r.mode = 3;
+	expect("ADD_REGION unknown mode", fd, PCIEM_IOCTL_ADD_REGION, &r,
+	       EINVAL, "or mode 3");
+	r.mode = PCIEM_PAGE_TRAP_ALL;
+	r.bar_index = 1;
+	expect("ADD_REGION on a BAR the device lacks", fd,
+	       PCIEM_IOCTL_ADD_REGION, &r, EINVAL, "has no BAR 1");
+	r.bar_index = 0;
+	expect_ok("ADD_REGION", fd, PCIEM_IOCTL_ADD_REGION, &r);
+	r.offset = 0x1c;
+	expect("ADD_REGION overlapping another", fd, PCIEM_IOCTL_ADD_REGION,
+	       &r, EBUSY, "overlaps the region at 0x10-0x1f of BAR 0");
+	expect("CLEAR_REGIONS of a BAR the device lacks", fd,
+	       PCIEM_IOCTL_CLEAR_REGIONS, &index, EINVAL, "has no BAR 1");
+	index = 0;
+	expect_ok("CLEAR_REGIONS", fd, PCIEM_IOCTL_CLEAR_REGIONS, &index);
+	expect_ok("ADD_REGION where the cleared one was", fd,
+		  PCIEM_IOCTL_ADD_REGION, &r);
+}
+
 static void bars(void)
 {
 	const uint32_t m64 = PCI_BASE_ADDRESS_MEM_TYPE_64;
@@ -349,6 +405,7 @@ static void bars(void)
 	b = bar(1, 4096, m64);
 	expect("64-bit BAR whose upper half is taken", fd, PCIEM_IOCTL_ADD_BAR,
 	       &b, EBUSY, "64-bit BAR 1 needs index 2");
+	regions(fd);
 	close(fd);
 }
 

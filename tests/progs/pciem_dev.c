@@ -21,6 +21,9 @@
  *   floodcheck OFF N         check a driver's "cfgflood N OFF" stream
  *   counter                  "ok C": the counter device's count
  *   storm N                  inject vectors 0..N-1 in a loop from now on
+ *   region BAR OFF SIZE WIDTH MODE FLAGS WMASK W1C
+ *                            ADD_REGION: "ok" or "err ERRNO-NAME"
+ *   unregion BAR             CLEAR_REGIONS
  *   exit
  *
  * With --counter the process is the walkthrough's counter device: a write
@@ -369,6 +372,24 @@ static void serve_events(struct dev_state *st, const char *cmd,
 	}
 }
 
+static void cmd_region(struct dev_state *st, const char *line)
+{
+	struct pciem_region_config r = { 0 };
+	unsigned long long off, size, wmask, w1c;
+
+	if (sscanf(line, "%*s %u %lli %lli %u %u %i %lli %lli", &r.bar_index,
+		   &off, &size, &r.width, &r.mode, (int *)&r.flags, &wmask,
+		   &w1c) != 8) {
+		printf("err bad command: %s", line);
+		return;
+	}
+	r.offset = off;
+	r.size = size;
+	r.write_mask = wmask;
+	r.w1c_mask = w1c;
+	reply_errno(ioctl(st->fd, PCIEM_IOCTL_ADD_REGION, &r));
+}
+
 static void serve(struct dev_state *st, const char *fifo)
 {
 	char line[256];
@@ -420,6 +441,12 @@ static void serve(struct dev_state *st, const char *fifo)
 			printf("ok %u\n", st->counter);
 		} else if (!strcmp(cmd, "storm") && n == 2) {
 			start_storm(st, bar);
+		} else if (!strcmp(cmd, "region")) {
+			cmd_region(st, line);
+		} else if (!strcmp(cmd, "unregion") && n == 2) {
+			uint32_t index = bar;
+
+			reply_errno(ioctl(st->fd, PCIEM_IOCTL_CLEAR_REGIONS, &index));
 		} else {
 			serve_events(st, cmd, bar, off, width, n, line);
 		}

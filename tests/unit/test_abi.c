@@ -173,6 +173,15 @@ static const struct field_case fields[] = {
 	FIELD(pciem_device_info, devfn, 5, 1, "uint8_t"),
 	FIELD(pciem_device_info, reserved, 6, 2, "uint16_t"),
 	ARRAY(pciem_device_info, name, 8, 24, "char", 24),
+
+	FIELD(pciem_region_config, bar_index, 0, 4, "uint32_t"),
+	FIELD(pciem_region_config, flags, 4, 4, "uint32_t"),
+	FIELD(pciem_region_config, offset, 8, 8, "uint64_t"),
+	FIELD(pciem_region_config, size, 16, 8, "uint64_t"),
+	FIELD(pciem_region_config, width, 24, 4, "uint32_t"),
+	FIELD(pciem_region_config, mode, 28, 4, "uint32_t"),
+	FIELD(pciem_region_config, write_mask, 32, 8, "uint64_t"),
+	FIELD(pciem_region_config, w1c_mask, 40, 8, "uint64_t"),
 };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -230,6 +239,7 @@ static const struct struct_case structs[] = {
 	STRUCT(pciem_watchpoint_config, 16, 4, 0),
 	STRUCT(pciem_eventfd_config, 8, 4, 0),
 	STRUCT(pciem_device_info, 32, 4, 0),
+	STRUCT(pciem_region_config, 48, 8, 0),
 };
 
 START_TEST(struct_layout)
@@ -310,6 +320,8 @@ static const struct ioctl_case ioctls[] = {
 	IOCTL(PCIEM_IOCTL_SET_EVENTFD, 0x4008af15UL, "_IOW", 21, 8),
 	/* Extensions: numbers from 32 up. */
 	IOCTL(PCIEM_IOCTL_GET_DEVICE_INFO, 0x8020af20UL, "_IOR", 32, 32),
+	IOCTL(PCIEM_IOCTL_ADD_REGION, 0x4030af21UL, "_IOW", 33, 48),
+	IOCTL(PCIEM_IOCTL_CLEAR_REGIONS, 0x4004af22UL, "_IOW", 34, 4),
 };
 
 static const char *dir_name(unsigned long nr)
@@ -399,6 +411,11 @@ static const struct const_case consts[] = {
 	CONST(PCIEM_BAR_SIZE_MAX, 0x20000000),
 
 	CONST(PCIEM_RING_SIZE, 4096),
+	CONST(PCIEM_PAGE_DIRECT, 0),
+	CONST(PCIEM_PAGE_TRAP_WRITES, 1),
+	CONST(PCIEM_PAGE_TRAP_ALL, 2),
+	CONST(PCIEM_REGION_WRITE_EVENTS, 1),
+	CONST(PCIEM_REGION_READ_EVENTS, 2),
 
 	CONST(PCIEM_BAR_MMAP_SHIFT, 40),
 	CONST(PCIEM_BAR_MMAP_OFFSET(0), 0),

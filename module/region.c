@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regions of BAR registers with their access mode and write semantics
+ * (ADD_REGION, CLEAR_REGIONS), the page modes derived from them, and the
+ * semantics applied when the fault handler emulates an access.
+ *
+ * Locking: a BAR's regions and page modes change under the device lock
+ * and the intercept lock together; the fault path reads them under the
+ * intercept lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+
+#include "pciem_internal.h"
+
+static u32 region_page_mode(const struct pciem_region *r)
+{
+	u64 full = r->width == 8 ? ~0ULL : BIT_ULL(8 * r->width) - 1;
+	u32 mode = r->mode;
+
+	if ((r->flags & PCIEM_REGION_WRITE_EVENTS) || r->w1c_mask ||
+	    r->write_mask != full)
+		mode = max_t(u32, mode, PCIEM_PAGE_TRAP_WRITES);
+	if (r->flags & PCIEM_REGION_READ_EVENTS)
+		mode = PCIEM_PAGE_TRAP_ALL;
+	return mode;
+}
+
+/* Page modes of @bar from its regions, into @modes (npages bytes). */
+static void compute_modes(struct pciem_bar *bar, u8 *modes)
+{
+	struct pciem_region *r;
+	unsigned long p;
+
+	memset(modes, PCIEM_PAGE_DIRECT, bar->size >> PAGE_SHIFT);
+	list_for_each_entry(r, &bar->regions, node) {
+		u32 mode = region_page_mode(r);
+
+		for (p = r->offset >> PAGE_SHIFT;
+		     p <= (r->offset + r->size - 1) >> PAGE_SHIFT; p++)
+			modes[p] = max_t(u8, modes[p], mode);
+	}
+}
+
+/*
+ * Install @modes as the BAR's page modes and re-map every live mapping of
+ * the pages that changed.  Caller holds the device lock.
+ */
+static void apply_modes(struct pciem_bar *bar, const u8 *modes)
+{
+	unsigned long flags;
+
+	flags = pciem_intercept_lock();
+	pciem_intercept_set_modes(bar, modes);
+	pciem_intercept_unlock(flags);
+	pciem_arch_flush_tlb();
+}
+
+static int check_region(struct pciem_device *dev,
+			const struct pciem_region_config *req)
+{
+	struct pciem_bar *bar;
+	struct pciem_region *r;
+	u64 full;
+
+	if (req->bar_index >= PCIEM_MAX_BARS || !dev->bars[req->bar_index].size) {
+		pciem_user_err("ADD_REGION: the device has no BAR %u",
+			       req->bar_index);
+		return -EINVAL;
+	}
+	bar = &dev->bars[req->bar_index];
+	if (req->width != 1 && req->width != 2 && req->width != 4 &&
+	    req->width != 8) {
+		pciem_user_err("ADD_REGION: width %u is not 1, 2, 4 or 8",
+			       req->width);
+		return -EINVAL;
+	}
+	if (!req->size || req->offset % req->width || req->size % req->width ||
+	    req->offset > bar->size || req->size > bar->size - req->offset) {
+		pciem_user_err("ADD_REGION: %llu bytes at 0x%llx must be whole %u-byte registers inside BAR %u (%llu bytes)",
+			       req->size, req->offset, req->width,
+			       req->bar_index, bar->size);
+		return -EINVAL;
+	}
+	full = req->width == 8 ? ~0ULL : BIT_ULL(8 * req->width) - 1;
+	if ((req->write_mask | req->w1c_mask) & ~full ||
+	    req->write_mask & req->w1c_mask) {
+		pciem_user_err("ADD_REGION: masks must fit %u bytes and write-1-to-clear bits must not be in write_mask",
+			       req->width);
+		return -EINVAL;
+	}
+	if (req->flags & ~(PCIEM_REGION_WRITE_EVENTS | PCIEM_REGION_READ_EVENTS) ||
+	    req->mode > PCIEM_PAGE_TRAP_ALL) {
+		pciem_user_err("ADD_REGION: unknown flags 0x%x or mode %u",
+			       req->flags, req->mode);
+		return -EINVAL;
+	}
+	list_for_each_entry(r, &bar->regions, node) {
+		if (req->offset < r->offset + r->size &&
+		    r->offset < req->offset + req->size) {
+			pciem_user_err("ADD_REGION: 0x%llx-0x%llx overlaps the region at 0x%llx-0x%llx of BAR %u",
+				       req->offset, req->offset + req->size - 1,
+				       r->offset, r->offset + r->size - 1,
+				       req->bar_index);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+/* ADD_REGION; caller holds the device lock. */
+int pciem_region_add(struct pciem_device *dev,
+		     const struct pciem_region_config *req)
+{
+	struct pciem_region *r;
+	struct pciem_bar *bar;
+	unsigned long flags;
+	u8 *modes;
+	int ret;
+
+	ret = check_region(dev, req);
+	if (ret)
+		return ret;
+	bar = &dev->bars[req->bar_index];
+	if (!bar->page_mode) {
+		bar->page_mode = kvzalloc(bar->size >> PAGE_SHIFT, GFP_KERNEL);
+		if (!bar->page_mode)
+			return -ENOMEM;
+	}
+	modes = kvmalloc(bar->size >> PAGE_SHIFT, GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!modes || !r) {
+		kvfree(modes);
+		kfree(r);
+		return -ENOMEM;
+	}
+	r->offset = req->offset;
+	r->size = req->size;
+	r->width = req->width;
+	r->flags = req->flags;
+	r->mode = req->mode;
+	r->write_mask = req->write_mask;
+	r->w1c_mask = req->w1c_mask;
+
+	flags = pciem_intercept_lock();
+	list_add_tail(&r->node, &bar->regions);
+	pciem_intercept_unlock(flags);
+	compute_modes(bar, modes);
+	apply_modes(bar, modes);
+	kvfree(modes);
+	return 0;
+}
+
+/* CLEAR_REGIONS; caller holds the device lock. */
+int pciem_region_clear(struct pciem_device *dev, u32 index)
+{
+	struct pciem_region *r, *tmp;
+	struct pciem_bar *bar;
+	unsigned long flags;
+	LIST_HEAD(gone);
+	u8 *modes;
+
+	if (index >= PCIEM_MAX_BARS || !dev->bars[index].size) {
+		pciem_user_err("CLEAR_REGIONS: the device has no BAR %u", index);
+		return -EINVAL;
+	}
+	bar = &dev->bars[index];
+	if (!bar->page_mode)
+		return 0;
+	modes = kvzalloc(bar->size >> PAGE_SHIFT, GFP_KERNEL);
+	if (!modes)
+		return -ENOMEM;
+	flags = pciem_intercept_lock();
+	list_splice_init(&bar->regions, &gone);
+	pciem_intercept_unlock(flags);
+	apply_modes(bar, modes);	/* all DIRECT */
+	kvfree(modes);
+	list_for_each_entry_safe(r, tmp, &gone, node)
+		kfree(r);
+	return 0;
+}
+
+/* Context: device release; nothing maps the BAR any more. */
+void pciem_regions_free(struct pciem_bar *bar)
+{
+	struct pciem_region *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &bar->regions, node)
+		kfree(r);
+	INIT_LIST_HEAD(&bar->regions);
+	kvfree(bar->page_mode);
+	bar->page_mode = NULL;
+}
+
+static struct pciem_region *region_at(struct pciem_bar *bar, u64 off)
+{
+	struct pciem_region *r;
+
+	list_for_each_entry(r, &bar->regions, node)
+		if (off >= r->offset && off - r->offset < r->size)
+			return r;
+	return NULL;
+}
+
+static u8 *backing_byte(struct pciem_bar *bar, u64 off)
+{
+	return (u8 *)page_address(bar->pages[off >> PAGE_SHIFT]) +
+	       offset_in_page(off);
+}
+
+/**
+ * pciem_trap_read - a driver read emulated by the fault handler
+ * @bar: the BAR
+ * @off: offset of the access in the BAR
+ * @width: 1, 2, 4 or 8 bytes, inside the BAR
+ * @val: the value read
+ *
+ * Context: intercept lock held, interrupts off.  Posts MMIO_READ if a
+ * region touched asks for it.
+ */
+void pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
+		     u64 *val)
+{
+	bool event = false;
+	unsigned int i;
+	u64 v = 0;
+
+	for (i = 0; i < width; i++) {
+		struct pciem_region *r = region_at(bar, off + i);
+
+		if (r && (r->flags & PCIEM_REGION_READ_EVENTS))
+			event = true;
+		v |= (u64)READ_ONCE(*backing_byte(bar, off + i)) << (8 * i);
+	}
+	*val = v;
+	if (event) {
+		struct pciem_event ev = {
+			.type = PCIEM_EVENT_MMIO_READ, .bar = bar->index,
+			.offset = off, .size = width, .data = v,
+		};
+
+		pciem_ring_post(&bar->dev->ring, &ev);
+	}
+}
+
+/**
+ * pciem_trap_write - a driver write emulated by the fault handler
+ * @bar: the BAR
+ * @off: offset of the access in the BAR
+ * @width: 1, 2, 4 or 8 bytes, inside the BAR
+ * @val: the value the driver wrote
+ *
+ * Applies each byte's register semantics (write mask, write-1-to-clear)
+ * and posts MMIO_WRITE with @val if a region touched asks for it.
+ * Context: as pciem_trap_read().
+ */
+void pciem_trap_write(struct pciem_bar *bar, u64 off, unsigned int width,
+		      u64 val)
+{
+	bool event = false;
+	unsigned int i;
+
+	for (i = 0; i < width; i++) {
+		struct pciem_region *r = region_at(bar, off + i);
+		u8 *b = backing_byte(bar, off + i);
+		u8 in = val >> (8 * i), wm = 0xff, w1c = 0;
+
+		if (r) {
+			unsigned int lane = (off + i - r->offset) % r->width;
+
+			wm = r->write_mask >> (8 * lane);
+			w1c = r->w1c_mask >> (8 * lane);
+			if (r->flags & PCIEM_REGION_WRITE_EVENTS)
+				event = true;
+		}
+		WRITE_ONCE(*b, ((*b & ~wm) | (in & wm)) & ~(in & w1c));
+	}
+	if (event) {
+		struct pciem_event ev = {
+			.type = PCIEM_EVENT_MMIO_WRITE, .bar = bar->index,
+			.offset = off, .size = width, .data = val,
+		};
+
+		pciem_ring_post(&bar->dev->ring, &ev);
+	}
+}

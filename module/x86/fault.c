@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86-64 fault-time emulation of accesses to trapped BAR pages.
+ *
+ * A kernel-mode fault that no one else handles ends in
+ * bad_area_nosemaphore(regs, error_code, address).  A kprobe there (an
+ * ftrace-based one: the entry is not on the kprobe blacklist) checks
+ * whether the address is on a trapped page of a BAR mapping; if so it
+ * sends the call to pciem_fault_emulate() instead, with the same
+ * arguments, the way livepatch replaces a function.  That runs as a
+ * normal part of the page-fault exception, outside kprobe context, decodes
+ * the faulting instruction (insn_decode.c), performs the access against
+ * the backing memory with the registers' semantics, writes the result to
+ * the faulting context's registers and resumes it after the instruction.
+ * Every other fault passes through untouched.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/uaccess.h>
+#include <asm/trap_pf.h>
+
+#include "insn_decode.h"
+#include "pciem_internal.h"
+
+static unsigned long *gpr(struct pt_regs *regs, int n)
+{
+	switch (n) {
+	case 0: return &regs->ax;
+	case 1: return &regs->cx;
+	case 2: return &regs->dx;
+	case 3: return &regs->bx;
+	case 4: return &regs->sp;
+	case 5: return &regs->bp;
+	case 6: return &regs->si;
+	case 7: return &regs->di;
+	case 8: return &regs->r8;
+	case 9: return &regs->r9;
+	case 10: return &regs->r10;
+	case 11: return &regs->r11;
+	case 12: return &regs->r12;
+	case 13: return &regs->r13;
+	case 14: return &regs->r14;
+	default: return &regs->r15;
+	}
+}
+
+static u64 width_mask(unsigned int width)
+{
+	return width == 8 ? ~0ULL : BIT_ULL(8 * width) - 1;
+}
+
+/* The value a store instruction writes. */
+static u64 store_value(struct pt_regs *regs, const struct mmio_insn *insn)
+{
+	if (insn->has_imm)
+		return insn->imm & width_mask(insn->width);
+	if (insn->high_byte)
+		return (*gpr(regs, insn->reg) >> 8) & 0xff;
+	return *gpr(regs, insn->reg) & width_mask(insn->width);
+}
+
+/* Write a loaded value to its register as the CPU would. */
+static void load_result(struct pt_regs *regs, const struct mmio_insn *insn,
+			u64 v)
+{
+	unsigned long *r = gpr(regs, insn->reg);
+
+	if (insn->ext == MMIO_EXT_SIGN)
+		v = sign_extend64(v, 8 * insn->width - 1);
+	switch (insn->dst_width) {
+	case 8:
+		*r = v;
+		break;
+	case 4:
+		*r = (u32)v;	/* 32-bit destinations clear bits 63:32 */
+		break;
+	case 2:
+		*r = (*r & ~0xffffUL) | (v & 0xffff);
+		break;
+	default:
+		if (insn->high_byte)
+			*r = (*r & ~0xff00UL) | ((v & 0xff) << 8);
+		else
+			*r = (*r & ~0xffUL) | (v & 0xff);
+		break;
+	}
+}
+
+/* Either side of a movs may be a BAR or ordinary kernel memory. */
+static bool mem_read(unsigned long va, unsigned int width, u64 *v)
+{
+	struct pciem_bar *bar;
+	u64 off;
+
+	if (pciem_intercept_lookup(va, &bar, &off)) {
+		if (off + width > bar->size)
+			return false;
+		pciem_trap_read(bar, off, width, v);
+		return true;
+	}
+	*v = 0;
+	return !copy_from_kernel_nofault(v, (void *)va, width);
+}
+
+/* copy_to_kernel_nofault() is not exported; the fixup is the same. */
+static bool kernel_write_nofault(unsigned long va, unsigned int width, u64 v)
+{
+	u8 v8 = v;
+	u16 v16 = v;
+	u32 v32 = v;
+
+	pagefault_disable();
+	switch (width) {
+	case 1:
+		__put_kernel_nofault((u8 *)va, &v8, u8, fault);
+		break;
+	case 2:
+		__put_kernel_nofault((u16 *)va, &v16, u16, fault);
+		break;
+	case 4:
+		__put_kernel_nofault((u32 *)va, &v32, u32, fault);
+		break;
+	default:
+		__put_kernel_nofault((u64 *)va, &v, u64, fault);
+		break;
+	}
+	pagefault_enable();
+	return true;
+fault:
+	pagefault_enable();
+	return false;
+}
+
+static bool mem_write(unsigned long va, unsigned int width, u64 v)
+{
+	struct pciem_bar *bar;
+	u64 off;
+
+	if (pciem_intercept_lookup(va, &bar, &off)) {
+		if (off + width > bar->size)
+			return false;
+		pciem_trap_write(bar, off, width, v);
+		return true;
+	}
+	return kernel_write_nofault(va, width, v);
+}
+
+/*
+ * movs/stos, all RCX iterations of a rep at once.  The registers advance
+ * with each element, so a failure part-way leaves them as the CPU would
+ * after an interruption, and the instruction can simply run again.
+ */
+static bool emulate_string(struct pt_regs *regs, const struct mmio_insn *insn)
+{
+	long step = regs->flags & X86_EFLAGS_DF ? -(long)insn->width :
+						   insn->width;
+	u64 count = insn->rep ? regs->cx : 1;
+	u64 v;
+
+	while (count--) {
+		if (insn->op == MMIO_OP_MOVS) {
+			if (!mem_read(regs->si, insn->width, &v))
+				return false;
+		} else {
+			v = regs->ax & width_mask(insn->width);
+		}
+		if (!mem_write(regs->di, insn->width, v))
+			return false;
+		if (insn->op == MMIO_OP_MOVS)
+			regs->si += step;
+		regs->di += step;
+		if (insn->rep)
+			regs->cx--;
+	}
+	return true;
+}
+
+static bool emulate(struct pt_regs *regs, const struct mmio_insn *insn,
+		    unsigned long address)
+{
+	u64 v;
+
+	switch (insn->op) {
+	case MMIO_OP_WRITE:
+		return mem_write(address, insn->width, store_value(regs, insn));
+	case MMIO_OP_READ:
+		if (!mem_read(address, insn->width, &v))
+			return false;
+		load_result(regs, insn, v);
+		return true;
+	default:
+		return emulate_string(regs, insn);
+	}
+}
+
+/* The instruction bytes at @ip, as many as can be read (up to 15). */
+static size_t fetch_insn(unsigned long ip, u8 *buf)
+{
+	size_t n = min_t(size_t, MMIO_INSN_MAX_LEN,
+			 PAGE_SIZE - offset_in_page(ip));
+
+	if (!copy_from_kernel_nofault(buf, (void *)ip, MMIO_INSN_MAX_LEN))
+		return MMIO_INSN_MAX_LEN;
+	return copy_from_kernel_nofault(buf, (void *)ip, n) ? 0 : n;
+}
+
+/*
+ * Stands in for bad_area_nosemaphore() for faults on trapped BAR pages.
+ * Context: page-fault exception, interrupts off.
+ */
+static noinline void pciem_fault_emulate(struct pt_regs *regs,
+					 unsigned long error_code,
+					 unsigned long address)
+{
+	u8 bytes[MMIO_INSN_MAX_LEN];
+	struct mmio_insn insn;
+	unsigned long flags;
+	size_t n;
+
+	n = fetch_insn(regs->ip, bytes);
+	flags = pciem_intercept_lock();
+	if (n && !mmio_decode(bytes, n, &insn) && emulate(regs, &insn, address)) {
+		regs->ip += insn.len;
+	} else {
+		/* Never crash: let it run against memory, and say so. */
+		pciem_intercept_untrap(address);
+		pr_err_ratelimited("cannot emulate the access of %*ph at %pS to %p; that page of the mapping is now accessed directly, without its registers' semantics\n",
+				   (int)n, bytes, (void *)regs->ip,
+				   (void *)address);
+	}
+	pciem_intercept_unlock(flags);
+}
+
+static int fault_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct pt_regs *fregs = (struct pt_regs *)regs->di;
+	unsigned long error_code = regs->si, address = regs->dx;
+
+	if (user_mode(fregs) || (error_code & X86_PF_INSTR) ||
+	    !pciem_intercept_trapped(address))
+		return 0;
+	regs->ip = (unsigned long)pciem_fault_emulate;
+	return 1;	/* the probed function is not run */
+}
+
+static struct kprobe fault_probe = {
+	.symbol_name = "bad_area_nosemaphore",
+	.pre_handler = fault_pre,
+};
+
+int pciem_arch_fault_hook_init(void)
+{
+	int ret = register_kprobe(&fault_probe);
+
+	if (ret)
+		pr_err("cannot probe %s (%d): BAR pages cannot be trapped\n",
+		       fault_probe.symbol_name, ret);
+	return ret;
+}
+
+void pciem_arch_fault_hook_exit(void)
+{
+	unregister_kprobe(&fault_probe);
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Every MMIO accessor a driver uses, on a direct, a write-trapped and a
+# fully trapped page: the driver reads what it should, and the device sees
+# exactly the accesses made, in order, with their values.
+# shellcheck disable=SC1091,SC2016
+. /pciem/lib.sh
+. /pciem/pciem.sh
+
+acc() { # ADDR COMMAND -> result
+	drv "$1" access "$2" && drv_read "$1" access
+}
+events() { # NAME -> "R|W offset size data;" per MMIO event since the last clear
+	dev_cmd "$1" "dump /tmp/$1.ev" >/dev/null
+	awk '$2 == 1 || $2 == 2 { printf "%s %s %s %s;", ($2 == 1 ? "R" : "W"), $4, $5, $6 }' "/tmp/$1.ev"
+}
+bytes() { # NAME OFF LEN -> the device's bytes, in hex, read one by one
+	_j=0
+	while [ $_j -lt "$3" ]; do
+		_v=$(dev_cmd "$1" "read 0 $(printf '0x%x' $(($2 + _j))) 1")
+		printf '%02x' "$((${_v#ok }))"
+		_j=$((_j + 1))
+	done
+}
+covered() { # NAME TYPE -> bytes covered by that type's events
+	awk -v t="$2" '$2 == t { n += $5 } END { print n + 0 }' "/tmp/$1.ev"
+}
+
+load_pciem
+load_driver pciem_test
+a=$(dev_start x --bar 0:16K)
+dev_cmd x 'region 0 0x1000 0x1000 1 0 1 0xff 0' >/dev/null
+dev_cmd x 'region 0 0x2000 0x1000 1 0 3 0xff 0' >/dev/null
+wait_for "driver binds" 10 bound "$a" pciem_test
+
+for page in 0 1 2; do
+	b=$((page * 0x1000))
+	h() { printf '0x%x' $((b + $1)); }
+	case $page in
+	0) name="direct page" ;;
+	1) name="write-trapped page" ;;
+	2) name="trapped page" ;;
+	esac
+	dev_cmd x clear >/dev/null
+	acc "$a" "writeb 0 $(h 0x0) 0x11" >/dev/null
+	acc "$a" "writew 0 $(h 0x2) 0x2222" >/dev/null
+	acc "$a" "writel 0 $(h 0x4) 0x33333333" >/dev/null
+	acc "$a" "writeq 0 $(h 0x8) 0x4444444444444444" >/dev/null
+	acc "$a" "iowrite8 0 $(h 0x10) 0x55" >/dev/null
+	acc "$a" "iowrite16 0 $(h 0x12) 0x6666" >/dev/null
+	acc "$a" "iowrite32 0 $(h 0x14) 0x77777777" >/dev/null
+	got="$(acc "$a" "readb 0 $(h 0x0)") $(acc "$a" "readw 0 $(h 0x2)")"
+	got="$got $(acc "$a" "readl 0 $(h 0x4)") $(acc "$a" "readq 0 $(h 0x8)")"
+	got="$got $(acc "$a" "ioread8 0 $(h 0x10)") $(acc "$a" "ioread16 0 $(h 0x12)")"
+	got="$got $(acc "$a" "ioread32 0 $(h 0x14)")"
+	is "$name: readb/w/l/q and ioread8/16/32 return what was written" "$got" \
+		"0x11 0x2222 0x33333333 0x4444444444444444 0x55 0x6666 0x77777777"
+	w="W $(h 0x0) 1 0x11;W $(h 0x2) 2 0x2222;W $(h 0x4) 4 0x33333333;W $(h 0x8) 8 0x4444444444444444;W $(h 0x10) 1 0x55;W $(h 0x12) 2 0x6666;W $(h 0x14) 4 0x77777777;"
+	r="R $(h 0x0) 1 0x11;R $(h 0x2) 2 0x2222;R $(h 0x4) 4 0x33333333;R $(h 0x8) 8 0x4444444444444444;R $(h 0x10) 1 0x55;R $(h 0x12) 2 0x6666;R $(h 0x14) 4 0x77777777;"
+	case $page in
+	0) want= ;;
+	1) want=$w ;;
+	2) want=$w$r ;;
+	esac
+	is "$name: the device saw exactly those accesses" "$(events x)" "$want"
+
+	dev_cmd x clear >/dev/null
+	acc "$a" "iowrite32_rep 0 $(h 0x20) 3 7" >/dev/null
+	last=$(dev_cmd x "read 0 $(h 0x20) 4")
+	is "$name: ioread32_rep reads the last of iowrite32_rep's values 3 times" \
+		"$(acc "$a" "ioread32_rep 0 $(h 0x20) 3")" \
+		"${last#ok },${last#ok },${last#ok }"
+	n=$([ $page = 0 ] && echo 0 || echo 3)
+	m=$([ $page = 2 ] && echo 3 || echo 0)
+	events x >/dev/null
+	is "$name: rep accessors seen as 3 writes and 3 reads of 4 bytes" \
+		"$(awk '$2 == 2 { w++ } $2 == 1 { r++ } END { print w + 0, r + 0 }' /tmp/x.ev)" \
+		"$n $m"
+
+	dev_cmd x clear >/dev/null
+	acc "$a" "memcpy_toio 0 $(h 0x101) 23 9" >/dev/null
+	back=$(acc "$a" "memcpy_fromio 0 $(h 0x101) 23")
+	acc "$a" "memset_io 0 $(h 0x201) 13 0x5a" >/dev/null
+	is "$name: memcpy_fromio returns what memcpy_toio stored (unaligned, 23 bytes)" \
+		"$back" "$(bytes x $((b + 0x101)) 23)"
+	is "$name: memset_io filled 13 bytes, unaligned" \
+		"$(bytes x $((b + 0x201)) 13)" "5a5a5a5a5a5a5a5a5a5a5a5a5a"
+	events x >/dev/null
+	n=$([ $page = 0 ] && echo 0 || echo 36)
+	m=$([ $page = 2 ] && echo 23 || echo 0)
+	is "$name: string accessors seen byte for byte (written, read)" \
+		"$(covered x 2) $(covered x 1)" "$n $m"
+done
+dev_stop x KILL
+done_testing
