@@ -242,6 +242,7 @@ void pciem_bus_remove(struct pciem_device *dev)
 	for (i = 0; i < PCIEM_MAX_BARS; i++)
 		if (dev->bars[i].size)
 			pciem_intercept_remove(&dev->bars[i]);
+	pciem_fault_sync();	/* no fault handler still uses a BAR */
 	pciem_bars_free(dev);
 	ida_free(&pciem_domains, dev->domain);
 	pci_free_host_bridge(dev->bridge);

@@ -28,6 +28,7 @@ struct pciem_device *pciem_device_alloc(void)
 	}
 	kref_init(&dev->kref);
 	mutex_init(&dev->lock);
+	pciem_sync_init(&dev->sync);
 	INIT_LIST_HEAD(&dev->watchpoints);
 	for (i = 0; i < PCIEM_MAX_BARS; i++) {
 		dev->bars[i].index = i;
@@ -51,6 +52,9 @@ static void pciem_device_release(struct kref *kref)
 						kref);
 	unsigned int i;
 
+	/* A driver blocked on the device must not block its own removal. */
+	pciem_sync_kill(dev);
+	pciem_ring_close(&dev->ring);
 	if (dev->state == PCIEM_REGISTERED)
 		pciem_bus_remove(dev);
 	pciem_watchpoints_free(dev);
@@ -519,6 +523,19 @@ static int ioctl_clear_regions(struct pciem_device *dev, void __user *arg)
 	return pciem_region_clear(dev, index);
 }
 
+static int ioctl_respond(struct pciem_device *dev, void __user *arg)
+{
+	struct pciem_response rsp;
+	int ret;
+
+	if (copy_from_user(&rsp, arg, sizeof(rsp)))
+		return -EFAULT;
+	ret = require_registered(dev, "RESPOND");
+	if (ret)
+		return ret;
+	return pciem_sync_respond(dev, &rsp);
+}
+
 static int ioctl_get_device_info(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_device_info info = {};
@@ -585,6 +602,10 @@ long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 	case PCIEM_IOCTL_CLEAR_REGIONS:
 		ret = ioctl_clear_regions(dev, arg);
 		break;
+	case PCIEM_IOCTL_RESPOND:
+		/* Not under dev->lock: a RESPOND must never wait for a builder. */
+		mutex_unlock(&dev->lock);
+		return ioctl_respond(dev, arg);
 	default:
 		pciem_user_err("unknown ioctl 0x%x", cmd);
 		ret = -ENOTTY;

@@ -23,12 +23,35 @@
 
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/vmalloc.h>
 
 #include "pciem_internal.h"
 
 static DEFINE_SPINLOCK(intercept_lock);
 static LIST_HEAD(intercept_bars);
+
+/*
+ * The fault path may sleep (waiting for ring room or for an answer) while
+ * it uses a BAR found under intercept_lock; device teardown waits for it.
+ */
+DEFINE_STATIC_SRCU(pciem_fault_srcu);
+
+int pciem_fault_enter(void)
+{
+	return srcu_read_lock(&pciem_fault_srcu);
+}
+
+void pciem_fault_exit(int idx)
+{
+	srcu_read_unlock(&pciem_fault_srcu, idx);
+}
+
+/* Context: process; after the BARs left the intercept list. */
+void pciem_fault_sync(void)
+{
+	synchronize_srcu(&pciem_fault_srcu);
+}
 
 /*
  * Stand-in for the backing memory of a removed device, for mappings a

@@ -55,7 +55,29 @@ struct pciem_ring {
 	struct pciem_stage __percpu *stage;
 	struct eventfd_ctx *eventfd;
 	struct irq_work work;		/* drains staging, signals the eventfd */
+	bool closing;			/* the device is going: nobody waits */
 };
+
+/* Reads waiting for the process's answer (sync.c). */
+struct pciem_sync {
+	spinlock_t lock;		/* @pending and each waiter's answer */
+	struct list_head pending;
+	wait_queue_head_t wq;
+	bool dead;			/* device going: waiters give up */
+	bool reported;			/* a timeout was logged */
+};
+
+/* Events of an emulated access, posted once the intercept lock is dropped. */
+#define PCIEM_TRAP_BATCH	16	/* lives on the faulting stack */
+struct pciem_trap_batch {
+	unsigned int n;
+	struct {
+		struct pciem_ring *ring;
+		struct pciem_event ev;
+	} e[PCIEM_TRAP_BATCH];
+};
+
+#define PCIEM_TRAP_SYNC		1	/* pciem_trap_read(): ask the process */
 
 /* A kernel mapping of (part of) a BAR that points at the backing pages. */
 struct pciem_mapping {
@@ -180,6 +202,7 @@ struct pciem_device {
 	enum pciem_state state;
 	u32 flags;			/* PCIEM_CREATE_* */
 	struct pciem_ring ring;
+	struct pciem_sync sync;
 
 	struct pciem_config_space config;
 	bool config_set;
@@ -213,7 +236,9 @@ struct file *pciem_instance_file(struct pciem_device *dev);
 int pciem_ring_init(struct pciem_ring *r);
 void pciem_ring_destroy(struct pciem_ring *r);
 int pciem_ring_enable_nmi(struct pciem_ring *r);
-void pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev);
+bool pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev);
+void pciem_ring_wait_room(struct pciem_ring *r, bool can_sleep);
+void pciem_ring_close(struct pciem_ring *r);
 void pciem_ring_post_nmi(struct pciem_ring *r, struct pciem_event *ev);
 int pciem_ring_set_eventfd(struct pciem_ring *r, int fd);
 int pciem_ring_mmap(struct pciem_ring *r, struct vm_area_struct *vma);
@@ -257,10 +282,19 @@ int pciem_region_add(struct pciem_device *dev,
 		     const struct pciem_region_config *req);
 int pciem_region_clear(struct pciem_device *dev, u32 index);
 void pciem_regions_free(struct pciem_bar *bar);
-void pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
-		     u64 *val);
+int pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
+		    u64 *val, struct pciem_trap_batch *batch);
 void pciem_trap_write(struct pciem_bar *bar, u64 off, unsigned int width,
-		      u64 val);
+		      u64 val, struct pciem_trap_batch *batch);
+void pciem_trap_flush(struct pciem_trap_batch *batch, bool can_sleep);
+
+/* sync.c */
+void pciem_sync_init(struct pciem_sync *sync);
+void pciem_sync_kill(struct pciem_device *dev);
+u64 pciem_sync_read(struct pciem_bar *bar, u64 off, unsigned int width,
+		    bool can_sleep);
+int pciem_sync_respond(struct pciem_device *dev,
+		       const struct pciem_response *rsp);
 
 /* intercept.c: for regions and the fault path */
 unsigned long pciem_intercept_lock(void);
@@ -270,6 +304,9 @@ bool pciem_intercept_trapped(unsigned long va);
 bool pciem_intercept_lookup(unsigned long va, struct pciem_bar **bar,
 			    u64 *off);
 void pciem_intercept_untrap(unsigned long va);
+int pciem_fault_enter(void);
+void pciem_fault_exit(int idx);
+void pciem_fault_sync(void);
 
 /* watchpoint.c */
 int pciem_watchpoint_add(struct pciem_device *dev,

@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
+#include <linux/ktime.h>
 
 #include "pciem_internal.h"
 
@@ -22,7 +23,7 @@ static u32 region_page_mode(const struct pciem_region *r)
 	if ((r->flags & PCIEM_REGION_WRITE_EVENTS) || r->w1c_mask ||
 	    r->write_mask != full)
 		mode = max_t(u32, mode, PCIEM_PAGE_TRAP_WRITES);
-	if (r->flags & PCIEM_REGION_READ_EVENTS)
+	if (r->flags & (PCIEM_REGION_READ_EVENTS | PCIEM_REGION_SYNC_READ))
 		mode = PCIEM_PAGE_TRAP_ALL;
 	return mode;
 }
@@ -90,7 +91,8 @@ static int check_region(struct pciem_device *dev,
 			       req->width);
 		return -EINVAL;
 	}
-	if (req->flags & ~(PCIEM_REGION_WRITE_EVENTS | PCIEM_REGION_READ_EVENTS) ||
+	if (req->flags & ~(PCIEM_REGION_WRITE_EVENTS | PCIEM_REGION_READ_EVENTS |
+			   PCIEM_REGION_SYNC_READ) ||
 	    req->mode > PCIEM_PAGE_TRAP_ALL) {
 		pciem_user_err("ADD_REGION: unknown flags 0x%x or mode %u",
 			       req->flags, req->mode);
@@ -209,18 +211,34 @@ static u8 *backing_byte(struct pciem_bar *bar, u64 off)
 	       offset_in_page(off);
 }
 
+static void batch_add(struct pciem_trap_batch *batch, struct pciem_bar *bar,
+		      u32 type, u64 off, unsigned int width, u64 data)
+{
+	struct pciem_event *ev;
+
+	if (WARN_ON_ONCE(batch->n == PCIEM_TRAP_BATCH))
+		return;
+	batch->e[batch->n].ring = &bar->dev->ring;
+	ev = &batch->e[batch->n++].ev;
+	*ev = (struct pciem_event){
+		.type = type, .bar = bar->index, .offset = off, .size = width,
+		.data = data, .timestamp = ktime_get_mono_fast_ns(),
+	};
+}
+
 /**
  * pciem_trap_read - a driver read emulated by the fault handler
  * @bar: the BAR
  * @off: offset of the access in the BAR
  * @width: 1, 2, 4 or 8 bytes, inside the BAR
  * @val: the value read
+ * @batch: where its MMIO_READ event goes, if a region touched asks for one
  *
- * Context: intercept lock held, interrupts off.  Posts MMIO_READ if a
- * region touched asks for it.
+ * Context: intercept lock held, interrupts off.
+ * Return: 0, or PCIEM_TRAP_SYNC (nothing done) if the process must answer.
  */
-void pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
-		     u64 *val)
+int pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
+		    u64 *val, struct pciem_trap_batch *batch)
 {
 	bool event = false;
 	unsigned int i;
@@ -229,19 +247,16 @@ void pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
 	for (i = 0; i < width; i++) {
 		struct pciem_region *r = region_at(bar, off + i);
 
+		if (r && (r->flags & PCIEM_REGION_SYNC_READ))
+			return PCIEM_TRAP_SYNC;
 		if (r && (r->flags & PCIEM_REGION_READ_EVENTS))
 			event = true;
 		v |= (u64)READ_ONCE(*backing_byte(bar, off + i)) << (8 * i);
 	}
 	*val = v;
-	if (event) {
-		struct pciem_event ev = {
-			.type = PCIEM_EVENT_MMIO_READ, .bar = bar->index,
-			.offset = off, .size = width, .data = v,
-		};
-
-		pciem_ring_post(&bar->dev->ring, &ev);
-	}
+	if (event)
+		batch_add(batch, bar, PCIEM_EVENT_MMIO_READ, off, width, v);
+	return 0;
 }
 
 /**
@@ -250,13 +265,13 @@ void pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
  * @off: offset of the access in the BAR
  * @width: 1, 2, 4 or 8 bytes, inside the BAR
  * @val: the value the driver wrote
+ * @batch: where its MMIO_WRITE event goes, if a region touched asks for one
  *
- * Applies each byte's register semantics (write mask, write-1-to-clear)
- * and posts MMIO_WRITE with @val if a region touched asks for it.
+ * Applies each byte's register semantics (write mask, write-1-to-clear).
  * Context: as pciem_trap_read().
  */
 void pciem_trap_write(struct pciem_bar *bar, u64 off, unsigned int width,
-		      u64 val)
+		      u64 val, struct pciem_trap_batch *batch)
 {
 	bool event = false;
 	unsigned int i;
@@ -276,12 +291,23 @@ void pciem_trap_write(struct pciem_bar *bar, u64 off, unsigned int width,
 		}
 		WRITE_ONCE(*b, ((*b & ~wm) | (in & wm)) & ~(in & w1c));
 	}
-	if (event) {
-		struct pciem_event ev = {
-			.type = PCIEM_EVENT_MMIO_WRITE, .bar = bar->index,
-			.offset = off, .size = width, .data = val,
-		};
+	if (event)
+		batch_add(batch, bar, PCIEM_EVENT_MMIO_WRITE, off, width, val);
+}
 
-		pciem_ring_post(&bar->dev->ring, &ev);
+/*
+ * Post the events of an emulated access, in order.  A caller that may
+ * sleep waits for room, so a flood of trapped writes loses nothing.
+ * Context: intercept lock not held; inside pciem_fault_enter(); interrupts
+ * on if @can_sleep.
+ */
+void pciem_trap_flush(struct pciem_trap_batch *batch, bool can_sleep)
+{
+	unsigned int i;
+
+	for (i = 0; i < batch->n; i++) {
+		pciem_ring_wait_room(batch->e[i].ring, can_sleep);
+		pciem_ring_post(batch->e[i].ring, &batch->e[i].ev);
 	}
+	batch->n = 0;
 }

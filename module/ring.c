@@ -22,6 +22,8 @@
 #include <linux/eventfd.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/sched/signal.h>
+#include <linux/delay.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 
@@ -59,13 +61,13 @@ static void ring_lose(struct pciem_ring *r, u64 first_seq, u64 count)
 }
 
 /* Caller holds @lock.  Numbers @ev and posts it, or counts it lost. */
-static void ring_add(struct pciem_ring *r, struct pciem_event *ev)
+static bool ring_add(struct pciem_ring *r, struct pciem_event *ev)
 {
 	ev->seq = r->next_seq++;
 	ev->reserved = 0;
 	if (ring_room(r) < (r->lost ? 2 : 1)) {
 		ring_lose(r, ev->seq, 1);
-		return;
+		return false;
 	}
 	if (r->lost) {
 		struct pciem_event gap = {
@@ -79,6 +81,7 @@ static void ring_add(struct pciem_ring *r, struct pciem_event *ev)
 		r->lost = 0;
 	}
 	ring_put(r, ev);
+	return true;
 }
 
 /* Caller holds @lock with interrupts off, so this CPU stays put. */
@@ -126,17 +129,54 @@ static void ring_work(struct irq_work *work)
  *      here
  *
  * Context: any but NMI.  Does not sleep.
+ * Return: true if posted (ev->seq is its number), false if lost.
  */
-void pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev)
+bool pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev)
 {
 	unsigned long flags;
+	bool posted;
 
-	ev->timestamp = ktime_get_mono_fast_ns();
+	if (!ev->timestamp)
+		ev->timestamp = ktime_get_mono_fast_ns();
 	raw_spin_lock_irqsave(&r->lock, flags);
 	ring_drain_stage(r);
-	ring_add(r, ev);
+	posted = ring_add(r, ev);
 	raw_spin_unlock_irqrestore(&r->lock, flags);
 	irq_work_queue(&r->work);
+	return posted;
+}
+
+/**
+ * pciem_ring_wait_room - wait until the ring has room for one more event
+ * @r: the ring
+ * @can_sleep: the caller may sleep; otherwise this returns at once
+ *
+ * The process frees room without telling the kernel, so this polls, every
+ * few tens of microseconds, until there is room, the device is closing or
+ * the caller is being killed.  Room may be taken again by another CPU
+ * before the caller posts; that post may then still be lost, and counted.
+ */
+void pciem_ring_wait_room(struct pciem_ring *r, bool can_sleep)
+{
+	while (can_sleep && !READ_ONCE(r->closing) &&
+	       !fatal_signal_pending(current)) {
+		unsigned long flags;
+		bool room;
+
+		raw_spin_lock_irqsave(&r->lock, flags);
+		room = ring_room(r) >= (r->lost ? 2 : 1);
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+		if (room)
+			return;
+		irq_work_queue(&r->work);	/* make sure the process knows */
+		usleep_range(20, 50);
+	}
+}
+
+/* No more waiting for room: the device is going away. */
+void pciem_ring_close(struct pciem_ring *r)
+{
+	WRITE_ONCE(r->closing, true);
 }
 
 /**

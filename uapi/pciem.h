@@ -148,6 +148,8 @@ struct pciem_config_space {
 #define PCIEM_EVENT_RESET		6
 /* Extension: events were lost; seq is the first lost one, data the count. */
 #define PCIEM_EVENT_DROPPED		16
+/* Extension: the synchronous read with this seq got no answer in time. */
+#define PCIEM_EVENT_READ_TIMEOUT	17
 
 /* PCIEM_EVENT_RESET data: why the function was reset. */
 #define PCIEM_RESET_FLR			1	/* Function Level Reset */
@@ -164,6 +166,11 @@ struct pciem_event {
 	uint64_t timestamp;
 };
 
+/*
+ * PCIEM_IOCTL_RESPOND: the answer to the synchronous read posted as the
+ * MMIO_READ event with this seq.  status 0 completes the read with data;
+ * anything else completes it with all-ones, as a failed completion does.
+ */
 struct pciem_response {
 	uint64_t seq;
 	uint64_t data;
@@ -310,6 +317,12 @@ struct pciem_device_info {
 
 #define PCIEM_REGION_WRITE_EVENTS	(1u << 0)	/* MMIO_WRITE per driver write */
 #define PCIEM_REGION_READ_EVENTS	(1u << 1)	/* MMIO_READ per driver read */
+/*
+ * Each driver read posts MMIO_READ and waits for the process to answer it
+ * with PCIEM_IOCTL_RESPOND (same seq); without an answer within the
+ * module's read_timeout_ms it returns all-ones and READ_TIMEOUT is posted.
+ */
+#define PCIEM_REGION_SYNC_READ		(1u << 2)
 
 struct pciem_region_config {
 	uint32_t bar_index;
@@ -345,5 +358,6 @@ struct pciem_region_config {
 #define PCIEM_IOCTL_ADD_REGION _IOW(PCIEM_IOCTL_MAGIC, 33, struct pciem_region_config)
 /* Remove every region of one BAR (argument: the BAR index). */
 #define PCIEM_IOCTL_CLEAR_REGIONS _IOW(PCIEM_IOCTL_MAGIC, 34, uint32_t)
+#define PCIEM_IOCTL_RESPOND _IOW(PCIEM_IOCTL_MAGIC, 35, struct pciem_response)
 
 #endif /* PCIEM_UAPI_PCIEM_H */

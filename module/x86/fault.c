@@ -88,20 +88,36 @@ static void load_result(struct pt_regs *regs, const struct mmio_insn *insn,
 	}
 }
 
+enum emu_result { EMU_DONE, EMU_PARTIAL, EMU_SYNC, EMU_FAIL };
+
+/* State of one fault's emulation. */
+struct emu {
+	struct pciem_trap_batch batch;	/* events, posted after unlocking */
+	struct pciem_bar *sync_bar;	/* EMU_SYNC: the read to ask for */
+	u64 sync_off;
+};
+
 /* Either side of a movs may be a BAR or ordinary kernel memory. */
-static bool mem_read(unsigned long va, unsigned int width, u64 *v)
+static enum emu_result mem_read(unsigned long va, unsigned int width, u64 *v,
+				struct emu *emu)
 {
 	struct pciem_bar *bar;
 	u64 off;
 
 	if (pciem_intercept_lookup(va, &bar, &off)) {
 		if (off + width > bar->size)
-			return false;
-		pciem_trap_read(bar, off, width, v);
-		return true;
+			return EMU_FAIL;
+		if (pciem_trap_read(bar, off, width, v, &emu->batch) ==
+		    PCIEM_TRAP_SYNC) {
+			emu->sync_bar = bar;
+			emu->sync_off = off;
+			return EMU_SYNC;
+		}
+		return EMU_DONE;
 	}
 	*v = 0;
-	return !copy_from_kernel_nofault(v, (void *)va, width);
+	return copy_from_kernel_nofault(v, (void *)va, width) ? EMU_FAIL :
+								  EMU_DONE;
 }
 
 /* copy_to_kernel_nofault() is not exported; the fixup is the same. */
@@ -133,7 +149,8 @@ fault:
 	return false;
 }
 
-static bool mem_write(unsigned long va, unsigned int width, u64 v)
+static bool mem_write(unsigned long va, unsigned int width, u64 v,
+		      struct emu *emu)
 {
 	struct pciem_bar *bar;
 	u64 off;
@@ -141,58 +158,99 @@ static bool mem_write(unsigned long va, unsigned int width, u64 v)
 	if (pciem_intercept_lookup(va, &bar, &off)) {
 		if (off + width > bar->size)
 			return false;
-		pciem_trap_write(bar, off, width, v);
+		pciem_trap_write(bar, off, width, v, &emu->batch);
 		return true;
 	}
 	return kernel_write_nofault(va, width, v);
 }
 
-/*
- * movs/stos, all RCX iterations of a rep at once.  The registers advance
- * with each element, so a failure part-way leaves them as the CPU would
- * after an interruption, and the instruction can simply run again.
- */
-static bool emulate_string(struct pt_regs *regs, const struct mmio_insn *insn)
+/* After the element at si..di was moved (or stored): the next one. */
+static void string_advance(struct pt_regs *regs, const struct mmio_insn *insn)
 {
 	long step = regs->flags & X86_EFLAGS_DF ? -(long)insn->width :
 						   insn->width;
-	u64 count = insn->rep ? regs->cx : 1;
+
+	if (insn->op == MMIO_OP_MOVS)
+		regs->si += step;
+	regs->di += step;
+	if (insn->rep)
+		regs->cx--;
+}
+
+static bool string_done(struct pt_regs *regs, const struct mmio_insn *insn)
+{
+	return !insn->rep || !regs->cx;
+}
+
+/*
+ * movs/stos: the elements of a rep, as many as the event batch takes.  The
+ * registers advance with each element, so the instruction can be resumed
+ * (or simply run again) from any point, as after an interruption.
+ */
+static enum emu_result emulate_string(struct pt_regs *regs,
+				      const struct mmio_insn *insn,
+				      struct emu *emu)
+{
+	enum emu_result res;
 	u64 v;
 
-	while (count--) {
+	while (!string_done(regs, insn) || !insn->rep) {
+		if (emu->batch.n + 2 > PCIEM_TRAP_BATCH)
+			return EMU_PARTIAL;
 		if (insn->op == MMIO_OP_MOVS) {
-			if (!mem_read(regs->si, insn->width, &v))
-				return false;
+			res = mem_read(regs->si, insn->width, &v, emu);
+			if (res != EMU_DONE)
+				return res;
 		} else {
 			v = regs->ax & width_mask(insn->width);
 		}
-		if (!mem_write(regs->di, insn->width, v))
-			return false;
-		if (insn->op == MMIO_OP_MOVS)
-			regs->si += step;
-		regs->di += step;
-		if (insn->rep)
-			regs->cx--;
+		if (!mem_write(regs->di, insn->width, v, emu))
+			return EMU_FAIL;
+		string_advance(regs, insn);
+		if (!insn->rep)
+			break;
 	}
-	return true;
+	return EMU_DONE;
 }
 
-static bool emulate(struct pt_regs *regs, const struct mmio_insn *insn,
-		    unsigned long address)
+/* Context: intercept lock held. */
+static enum emu_result emulate(struct pt_regs *regs,
+			       const struct mmio_insn *insn,
+			       unsigned long address, struct emu *emu)
 {
+	enum emu_result res;
 	u64 v;
 
 	switch (insn->op) {
 	case MMIO_OP_WRITE:
-		return mem_write(address, insn->width, store_value(regs, insn));
+		return mem_write(address, insn->width, store_value(regs, insn),
+				 emu) ? EMU_DONE : EMU_FAIL;
 	case MMIO_OP_READ:
-		if (!mem_read(address, insn->width, &v))
-			return false;
-		load_result(regs, insn, v);
-		return true;
+		res = mem_read(address, insn->width, &v, emu);
+		if (res == EMU_DONE)
+			load_result(regs, insn, v);
+		return res;
 	default:
-		return emulate_string(regs, insn);
+		return emulate_string(regs, insn, emu);
 	}
+}
+
+/*
+ * The element the process answered: a read completes, a movs stores it
+ * and goes on.  Context: intercept lock held.
+ */
+static enum emu_result complete_sync(struct pt_regs *regs,
+				     const struct mmio_insn *insn, u64 v,
+				     struct emu *emu)
+{
+	if (insn->op == MMIO_OP_READ) {
+		load_result(regs, insn, v);
+		return EMU_DONE;
+	}
+	if (!mem_write(regs->di, insn->width, v, emu))
+		return EMU_FAIL;
+	string_advance(regs, insn);
+	return string_done(regs, insn) ? EMU_DONE : EMU_PARTIAL;
 }
 
 /* The instruction bytes at @ip, as many as can be read (up to 15). */
@@ -206,31 +264,73 @@ static size_t fetch_insn(unsigned long ip, u8 *buf)
 	return copy_from_kernel_nofault(buf, (void *)ip, n) ? 0 : n;
 }
 
+static void report(const u8 *bytes, size_t n, unsigned long ip,
+		   unsigned long address)
+{
+	pr_err_ratelimited("cannot emulate the access of %*ph at %pS to %p; that page of the mapping is now accessed directly, without its registers' semantics\n",
+			   (int)n, bytes, (void *)ip, (void *)address);
+}
+
 /*
  * Stands in for bad_area_nosemaphore() for faults on trapped BAR pages.
- * Context: page-fault exception, interrupts off.
+ * Context: page-fault exception, entered with interrupts off.  Where the
+ * faulting context could sleep, this may too (waiting for ring room or for
+ * the process's answer), with interrupts on, exactly as the kernel does
+ * for faults on user memory.
  */
 static noinline void pciem_fault_emulate(struct pt_regs *regs,
 					 unsigned long error_code,
 					 unsigned long address)
 {
+	bool can_sleep = (regs->flags & X86_EFLAGS_IF) &&
+			 !faulthandler_disabled() && !rcu_preempt_depth();
+	enum emu_result res = EMU_FAIL;
 	u8 bytes[MMIO_INSN_MAX_LEN];
 	struct mmio_insn insn;
 	unsigned long flags;
+	struct emu emu;
+	int idx;
 	size_t n;
 
+	emu.batch.n = 0;
+	idx = pciem_fault_enter();
+	if (can_sleep)
+		local_irq_enable();
 	n = fetch_insn(regs->ip, bytes);
-	flags = pciem_intercept_lock();
-	if (n && !mmio_decode(bytes, n, &insn) && emulate(regs, &insn, address)) {
+	if (n && !mmio_decode(bytes, n, &insn)) {
+		flags = pciem_intercept_lock();
+		res = emulate(regs, &insn, address, &emu);
+		pciem_intercept_unlock(flags);
+	}
+	for (;;) {
+		pciem_trap_flush(&emu.batch, can_sleep);
+		if (res == EMU_SYNC) {
+			u64 v = pciem_sync_read(emu.sync_bar, emu.sync_off,
+						insn.width, can_sleep);
+
+			flags = pciem_intercept_lock();
+			res = complete_sync(regs, &insn, v, &emu);
+			pciem_intercept_unlock(flags);
+			continue;
+		}
+		if (res != EMU_PARTIAL)
+			break;
+		flags = pciem_intercept_lock();
+		res = emulate_string(regs, &insn, &emu);
+		pciem_intercept_unlock(flags);
+	}
+	if (res == EMU_DONE) {
 		regs->ip += insn.len;
 	} else {
 		/* Never crash: let it run against memory, and say so. */
+		flags = pciem_intercept_lock();
 		pciem_intercept_untrap(address);
-		pr_err_ratelimited("cannot emulate the access of %*ph at %pS to %p; that page of the mapping is now accessed directly, without its registers' semantics\n",
-				   (int)n, bytes, (void *)regs->ip,
-				   (void *)address);
+		pciem_intercept_unlock(flags);
+		report(bytes, n, regs->ip, address);
 	}
-	pciem_intercept_unlock(flags);
+	if (can_sleep)
+		local_irq_disable();
+	pciem_fault_exit(idx);
 }
 
 static int fault_pre(struct kprobe *p, struct pt_regs *regs)

@@ -24,6 +24,10 @@
  *   region BAR OFF SIZE WIDTH MODE FLAGS WMASK W1C
  *                            ADD_REGION: "ok" or "err ERRNO-NAME"
  *   unregion BAR             CLEAR_REGIONS
+ *   answer BAR OFF           answer synchronous reads of that register with
+ *                            1, 2, 3...: each successful RESPOND counts one
+ *   answered                 "ok N": reads answered so far
+ *   mmiocheck OFF N          check a driver's "mmioflood N BAR OFF" stream
  *   exit
  *
  * With --counter the process is the walkthrough's counter device: a write
@@ -43,6 +47,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "event_log.h"
@@ -63,6 +68,10 @@ struct dev_state {
 	struct event_log *log;
 	bool counter_device;
 	uint32_t counter;
+	/* Synchronous-read responder, run on the event thread. */
+	_Atomic int answer_bar;		/* -1: none */
+	_Atomic uint64_t answer_off;
+	_Atomic uint64_t answered;
 };
 
 static void die(const char *what)
@@ -267,6 +276,8 @@ static void cmd_info(struct dev_state *st)
 	printf("\n");
 }
 
+static void counter_event(struct pciem_event *ev, void *arg);
+
 static void reply_errno(int ret)
 {
 	if (ret < 0)
@@ -317,6 +328,30 @@ static void start_storm(struct dev_state *st, unsigned int nvec)
 	printf("ok\n");
 }
 
+/* Answers reads of the chosen register; late answers are refused. */
+static void answer_event(struct dev_state *st, const struct pciem_event *ev)
+{
+	struct pciem_response rsp = { .seq = ev->seq };
+
+	if (ev->type != PCIEM_EVENT_MMIO_READ ||
+	    (int)ev->bar != atomic_load(&st->answer_bar) ||
+	    ev->offset != atomic_load(&st->answer_off))
+		return;
+	rsp.data = atomic_load(&st->answered) + 1;
+	if (ioctl(st->fd, PCIEM_IOCTL_RESPOND, &rsp) == 0)
+		atomic_fetch_add(&st->answered, 1);
+}
+
+/* Runs on the consumer thread for every event. */
+static void device_event(struct pciem_event *ev, void *arg)
+{
+	struct dev_state *st = arg;
+
+	answer_event(st, ev);
+	if (st->counter_device)
+		counter_event(ev, st);
+}
+
 /* The walkthrough's counter device, driven from the consumer thread. */
 static void counter_event(struct pciem_event *ev, void *arg)
 {
@@ -361,8 +396,11 @@ static void serve_events(struct dev_state *st, const char *cmd,
 		}
 		printf("ok %" PRIu64 "\n", event_log_dump(st->log, out));
 		fclose(out);
-	} else if (!strcmp(cmd, "floodcheck") && n == 3) {
-		bool good = event_log_check_flood(st->log, bar, a, verdict,
+	} else if ((!strcmp(cmd, "floodcheck") || !strcmp(cmd, "mmiocheck")) &&
+		   n == 3) {
+		uint32_t type = cmd[0] == 'f' ? PCIEM_EVENT_CONFIG_WRITE :
+						PCIEM_EVENT_MMIO_WRITE;
+		bool good = event_log_check_flood(st->log, type, bar, a, verdict,
 						  sizeof(verdict));
 
 		printf("%s %s\n", good ? "ok" : "err", verdict);
@@ -443,6 +481,13 @@ static void serve(struct dev_state *st, const char *fifo)
 			start_storm(st, bar);
 		} else if (!strcmp(cmd, "region")) {
 			cmd_region(st, line);
+		} else if (!strcmp(cmd, "answer") && n == 3) {
+			atomic_store(&st->answer_off, off);
+			atomic_store(&st->answer_bar, (int)bar);
+			printf("ok\n");
+		} else if (!strcmp(cmd, "answered")) {
+			printf("ok %llu\n",
+			       (unsigned long long)atomic_load(&st->answered));
 		} else if (!strcmp(cmd, "unregion") && n == 2) {
 			uint32_t index = bar;
 
@@ -570,8 +615,8 @@ int main(int argc, char **argv)
 		die("REGISTER");
 	st.instance_fd = ret;
 	map_bars(&st);
-	st.log = event_log_start(st.fd, slow_us,
-				 st.counter_device ? counter_event : NULL, &st);
+	atomic_store(&st.answer_bar, -1);
+	st.log = event_log_start(st.fd, slow_us, device_event, &st);
 
 	{
 		struct pciem_device_info info;

@@ -176,8 +176,8 @@ uint64_t event_log_dump(struct event_log *log, FILE *out)
 	return n;
 }
 
-bool event_log_check_flood(struct event_log *log, uint32_t offset, uint64_t n,
-			   char *verdict, size_t len)
+bool event_log_check_flood(struct event_log *log, uint32_t type,
+			   uint64_t offset, uint64_t n, char *verdict, size_t len)
 {
 	uint64_t i, got = 0, marked = 0, next_data = 0, prev_seq = 0, dropped;
 	bool first = true, ok = true;
@@ -201,7 +201,7 @@ bool event_log_check_flood(struct event_log *log, uint32_t offset, uint64_t n,
 			continue;
 		}
 		prev_seq = e->seq;
-		if (e->type != PCIEM_EVENT_CONFIG_WRITE || e->offset != offset)
+		if (e->type != type || e->offset != offset)
 			continue;
 		if (e->size != 4 || e->data != next_data) {
 			ok = false;

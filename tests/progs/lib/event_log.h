@@ -43,12 +43,14 @@ void event_log_clear(struct event_log *log);
 uint64_t event_log_dump(struct event_log *log, FILE *out);
 
 /*
- * Check the CONFIG_WRITE stream a driver's "cfgflood N OFF" produced on a
- * fresh device: data 0..N-1 at @offset in order, seq +1 per event, each
- * gap covered by a DROPPED event, and received plus the ring's lost count
- * exactly N.  Writes a one-line verdict to @verdict.
+ * Check the stream a driver's flood of N 4-byte writes of 0..N-1 produced
+ * on a fresh device (type CONFIG_WRITE for "cfgflood", MMIO_WRITE for
+ * "mmioflood" on a trapped page): data in order at @offset, seq +1 per
+ * event, each gap covered by a DROPPED event, and received plus the ring's
+ * lost count exactly N.  Writes a one-line verdict to @verdict.
  */
-bool event_log_check_flood(struct event_log *log, uint32_t offset, uint64_t n,
-			   char *verdict, size_t len);
+bool event_log_check_flood(struct event_log *log, uint32_t type,
+			   uint64_t offset, uint64_t n, char *verdict,
+			   size_t len);
 
 #endif
