@@ -22,6 +22,7 @@
  *   cfgflood "N OFFSET": N config-space dword writes at OFFSET
  *   mmioflood "N BAR OFF [GAP_US]": N dword writes at OFF in the BAR's
  *            mapping, one every GAP_US if given
+ *   timeloop "write|read N BAR OFF": time N back-to-back writel/readl
  *   latency  "BAR OFF" or "off": INJECT_IRQ-to-handler latency, with the
  *            injection time read from BAR memory; read: n, p50, p99, max
  *
@@ -232,6 +233,8 @@ struct pciem_test_map {
  * @lat_bar: BAR of @lat_src
  * @lat: latency samples, in ns
  * @lat_n: samples taken (may exceed what @lat holds)
+ * @loop_n: accesses of the last timeloop
+ * @loop_ns: how long they took
  */
 struct pciem_test {
 	struct pci_dev *pdev;
@@ -255,6 +258,8 @@ struct pciem_test {
 	unsigned int lat_bar;
 	u64 *lat;
 	atomic_t lat_n;
+	u32 loop_n;
+	u64 loop_ns;
 };
 
 /* The counters are results, not settings: refuse them at load time too. */
@@ -1816,6 +1821,78 @@ static ssize_t mmioflood_store(struct device *dev,
 }
 static DEVICE_ATTR_WO(mmioflood);
 
+/*
+ * timeloop: "write N BAR OFF" or "read N BAR OFF" times N writel()s of
+ * 0..N-1 (or N readl()s) at OFF of the BAR's mapping, back to back, for the
+ * benchmarks.  Read: "n=N ns=TOTAL" of the last loop.
+ */
+static ssize_t timeloop_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	char *argv[PCIEM_TEST_ARGS_MAX];
+	char line[PCIEM_TEST_CMD_MAX];
+	struct pciem_test_map *m;
+	unsigned int bar;
+	bool write;
+	u64 off, i;
+	ktime_t t0;
+	int argc, ret;
+	u32 n;
+
+	argc = pciem_test_parse(dev, "timeloop", buf, line, argv);
+	if (argc < 0)
+		return argc;
+	if (argc != 4 || (strcmp(argv[0], "write") && strcmp(argv[0], "read")) ||
+	    kstrtou32(argv[1], 0, &n) || !n) {
+		dev_err(dev, "timeloop: expected \"write|read N BAR OFF\"\n");
+		return -EINVAL;
+	}
+	write = !strcmp(argv[0], "write");
+	ret = pciem_test_parse_bar(dev, "timeloop", argv[2], &bar);
+	if (ret)
+		return ret;
+	ret = pciem_test_parse_u64(dev, "timeloop", "offset", argv[3], &off);
+	if (ret)
+		return ret;
+	ret = mutex_lock_interruptible(&pt->lock);
+	if (ret)
+		return ret;
+	m = pciem_test_get_map(pt, "timeloop", bar);
+	if (!m || !m->io || off % 4 || off > m->len || m->len - off < 4) {
+		dev_err(dev, "timeloop: need an aligned dword inside an I/O mapping of BAR %u\n",
+			bar);
+		ret = -EINVAL;
+		goto out;
+	}
+	t0 = ktime_get();
+	for (i = 0; i < n; i++) {
+		if (write)
+			writel(i, m->io + off);
+		else
+			readl(m->io + off);
+	}
+	pt->loop_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	pt->loop_n = n;
+	ret = count;
+out:
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
+static ssize_t timeloop_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct pciem_test *pt = dev_get_drvdata(dev);
+	ssize_t len;
+
+	mutex_lock(&pt->lock);
+	len = sysfs_emit(buf, "n=%u ns=%llu\n", pt->loop_n, pt->loop_ns);
+	mutex_unlock(&pt->lock);
+	return len;
+}
+static DEVICE_ATTR_ADMIN_RW(timeloop);
+
 /* Stop measuring; no handler uses the samples or the mapping afterwards. */
 static void pciem_test_lat_stop_locked(struct pciem_test *pt)
 {
@@ -1934,6 +2011,7 @@ static struct attribute *pciem_test_attrs[] = {
 	&dev_attr_info.attr,
 	&dev_attr_vectors.attr,
 	&dev_attr_latency.attr,
+	&dev_attr_timeloop.attr,
 	&dev_attr_counter.attr,
 	&dev_attr_cfgflood.attr,
 	&dev_attr_mmioflood.attr,
