@@ -264,11 +264,54 @@ static size_t fetch_insn(unsigned long ip, u8 *buf)
 	return copy_from_kernel_nofault(buf, (void *)ip, n) ? 0 : n;
 }
 
-static void report(const u8 *bytes, size_t n, unsigned long ip,
-		   unsigned long address)
+/* Instruction addresses already reported; under the intercept lock. */
+static unsigned long reported_ip[32];
+static unsigned int nreported;
+
+static bool first_report(unsigned long ip)
 {
-	pr_err_ratelimited("cannot emulate the access of %*ph at %pS to %p; that page of the mapping is now accessed directly, without its registers' semantics\n",
-			   (int)n, bytes, (void *)ip, (void *)address);
+	unsigned int i;
+
+	for (i = 0; i < min_t(unsigned int, nreported, ARRAY_SIZE(reported_ip)); i++)
+		if (reported_ip[i] == ip)
+			return false;
+	reported_ip[nreported++ % ARRAY_SIZE(reported_ip)] = ip;
+	return true;
+}
+
+/*
+ * An instruction that is no MMIO accessor: the access fails as one to
+ * absent hardware would.  A write is dropped; a load into a register
+ * leaves all-ones there; the instruction is skipped.  Without even a
+ * length for it, the page is mapped directly instead: never a crash.
+ * Context: intercept lock held.
+ */
+static void fail_safely(struct pt_regs *regs, const u8 *bytes, size_t n,
+			unsigned long address)
+{
+	struct mmio_any_insn any;
+	unsigned long ip = regs->ip;
+	bool skipped = n && !mmio_decode_any(bytes, n, &any);
+
+	if (skipped) {
+		if (any.load_reg >= 0) {
+			struct mmio_insn load = {
+				.reg = any.load_reg, .width = any.load_width,
+				.dst_width = any.load_width,
+				.high_byte = any.load_high_byte,
+			};
+
+			load_result(regs, &load, ~0ULL);
+		}
+		regs->ip += any.len;
+	} else {
+		pciem_intercept_untrap(address);
+	}
+	if (first_report(ip))
+		pr_err("cannot emulate %*ph at %pS on a trapped BAR page (%p): %s\n",
+		       (int)n, bytes, (void *)ip, (void *)address,
+		       skipped ? "skipped it: writes dropped, loads all-ones" :
+		       "its page of the mapping is now accessed directly");
 }
 
 /*
@@ -301,6 +344,11 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 		flags = pciem_intercept_lock();
 		res = emulate(regs, &insn, address, &emu);
 		pciem_intercept_unlock(flags);
+	} else {
+		flags = pciem_intercept_lock();
+		fail_safely(regs, bytes, n, address);
+		pciem_intercept_unlock(flags);
+		goto out;
 	}
 	for (;;) {
 		pciem_trap_flush(&emu.batch, can_sleep);
@@ -322,12 +370,18 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 	if (res == EMU_DONE) {
 		regs->ip += insn.len;
 	} else {
-		/* Never crash: let it run against memory, and say so. */
+		/*
+		 * A known instruction whose other operand is bad memory: run
+		 * it against the BAR memory, to fail as it would have anyway.
+		 */
 		flags = pciem_intercept_lock();
 		pciem_intercept_untrap(address);
+		if (first_report(regs->ip))
+			pr_err("cannot complete %*ph at %pS on a trapped BAR page (%p): its page of the mapping is now accessed directly\n",
+			       (int)n, bytes, (void *)regs->ip, (void *)address);
 		pciem_intercept_unlock(flags);
-		report(bytes, n, regs->ip, address);
 	}
+out:
 	if (can_sleep)
 		local_irq_disable();
 	pciem_fault_exit(idx);

@@ -6,7 +6,9 @@
  * faulting instruction with mmio_decode(), performs the access itself and
  * resumes after it.  Only the forms that the kernel's MMIO accessors and the
  * *_io string helpers compile to are accepted; anything else is refused so
- * that the caller can fail the access safely.
+ * that the caller can fail the access safely, which mmio_decode_any() makes
+ * possible: it finds the length of any instruction, so that it can be
+ * skipped, and the register it loads, if any, so that it can read all-ones.
  *
  * The decoder never looks at the address operand: the fault supplies the
  * address.  It only needs the length of the encoding to find the next
@@ -23,8 +25,9 @@
 #else
 #include <stdbool.h>
 #include <stddef.h>
-/* The kernel's names; the same types as <stdint.h>'s uint8_t, uint64_t. */
+/* The kernel's names: <stdint.h>'s uint8_t, uint16_t, uint64_t. */
 typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
 typedef __UINT64_TYPE__ u64;
 #endif
 
@@ -93,5 +96,39 @@ struct mmio_insn {
  * or beyond; *out is left alone on error.
  */
 int mmio_decode(const u8 *bytes, size_t avail, struct mmio_insn *out);
+
+/*
+ * What mmio_decode_any() finds out about any instruction: enough to skip
+ * it, and to make the register a load writes read as all-ones, which is
+ * how an access that cannot be emulated fails safely.
+ */
+struct mmio_any_insn {
+	unsigned int len;	/* bytes of the instruction, prefixes included */
+	/*
+	 * The general register that the instruction sets from a memory
+	 * operand, numbered as mmio_insn.reg; -1 if there is none: a store,
+	 * CMP, TEST, a register operand, an instruction that sets several
+	 * registers, and whatever is not listed in insn_decode.c.
+	 */
+	int load_reg;
+	/*
+	 * Bytes of load_reg written: 1, 2, 4 or 8 (0 without load_reg).  4
+	 * means the CPU also clears bits 63:32; 1 and 2 leave the rest of the
+	 * register alone.  With load_high_byte, the byte is bits 15:8 (AH..BH:
+	 * load_reg 0..3).
+	 */
+	unsigned int load_width;
+	bool load_high_byte;
+};
+
+/*
+ * Find the length of any x86-64 (64-bit mode) instruction at
+ * bytes[0..avail), and whether it loads a general register from memory.
+ * Returns 0 and fills *out, MMIO_DECODE_INVALID for an encoding the CPU
+ * does not accept in 64-bit mode (or one not decoded, see insn_decode.c),
+ * or MMIO_DECODE_TRUNCATED when avail ends before the instruction does.
+ * Never reads bytes[avail] or beyond; *out is left alone on error.
+ */
+int mmio_decode_any(const u8 *bytes, size_t avail, struct mmio_any_insn *out);
 
 #endif /* PCIEM_X86_INSN_DECODE_H */

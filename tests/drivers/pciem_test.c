@@ -753,6 +753,8 @@ enum pciem_test_acc_op {
 	PCIEM_TEST_ACC_MEMCPY_TOIO,
 	PCIEM_TEST_ACC_MEMCPY_FROMIO,
 	PCIEM_TEST_ACC_MEMSET_IO,
+	PCIEM_TEST_ACC_LOCKINC,
+	PCIEM_TEST_ACC_ADDLOAD,
 };
 
 /* What an accessor does, which decides its arguments and its result. */
@@ -824,6 +826,12 @@ static const struct pciem_test_acc pciem_test_accs[] = {
 					    PCIEM_TEST_ACC_FROMIO, 0 },
 	[PCIEM_TEST_ACC_MEMSET_IO]	= { "memset_io",
 					    PCIEM_TEST_ACC_SET, 0 },
+	/*
+	 * Not accessors at all: instructions no MMIO accessor compiles to,
+	 * for checking that such an access fails safely when trapped.
+	 */
+	[PCIEM_TEST_ACC_LOCKINC]	= { "lockinc", PCIEM_TEST_ACC_RD, 4 },
+	[PCIEM_TEST_ACC_ADDLOAD]	= { "addload", PCIEM_TEST_ACC_RD, 4 },
 };
 
 /**
@@ -1003,6 +1011,17 @@ static u64 pciem_test_acc_do(const struct pciem_test_acc_cmd *c,
 	case PCIEM_TEST_ACC_MEMSET_IO:
 		memset_io(p, c->val, c->n);
 		break;
+	case PCIEM_TEST_ACC_LOCKINC:
+		/* A read-modify-write of device memory: lock incl. */
+		asm volatile("lock incl %0" : "+m" (*(u32 __force *)p));
+		break;
+	case PCIEM_TEST_ACC_ADDLOAD: {
+		/* A load folded into arithmetic: addl mem, reg; reg was 1. */
+		u32 v = 1;
+
+		asm volatile("addl %1, %0" : "+r" (v) : "m" (*(u32 __force *)p));
+		return v;
+	}
 	}
 	return 0;
 }

@@ -237,6 +237,12 @@ static void order(void)
 	       "ADD_BAR: not allowed after REGISTER");
 	expect("unknown ioctl", fd, _IO(PCIEM_IOCTL_MAGIC, 99), NULL, ENOTTY,
 	       "unknown ioctl 0xaf63");
+	expect("RESPOND for a seq no read waits for", fd, PCIEM_IOCTL_RESPOND,
+	       &(struct pciem_response){ .seq = 12345 }, ENOENT,
+	       "no read waits for seq 12345");
+	expect("RESPOND with a reserved field set", fd, PCIEM_IOCTL_RESPOND,
+	       &(struct pciem_response){ .reserved = 1 }, EINVAL,
+	       "RESPOND: reserved field must be 0");
 	expect("GET_BAR_INFO of a BAR the device lacks", fd,
 	       PCIEM_IOCTL_GET_BAR_INFO,
 	       &(struct pciem_bar_info_query){ .bar_index = 3 }, ENOENT,
@@ -332,9 +338,9 @@ static void regions(int fd)
 	       PCIEM_IOCTL_ADD_REGION, &r, EINVAL,
 	       "must not be in write_mask");
 	r.w1c_mask = 0;
-	r.flags = 4;
+	r.flags = 8;
 	expect("ADD_REGION unknown flags", fd, PCIEM_IOCTL_ADD_REGION, &r,
-	       EINVAL, "unknown flags 0x4");
+	       EINVAL, "unknown flags 0x8");
 	r.flags = 0;
 	r.mode = 3;
 	expect("ADD_REGION unknown mode", fd, PCIEM_IOCTL_ADD_REGION, &r,
@@ -352,6 +358,12 @@ static void regions(int fd)
 	       PCIEM_IOCTL_CLEAR_REGIONS, &index, EINVAL, "has no BAR 1");
 	index = 0;
 	expect_ok("CLEAR_REGIONS", fd, PCIEM_IOCTL_CLEAR_REGIONS, &index);
+	{
+		struct pciem_response rsp = { .seq = 1 };
+
+		expect("RESPOND before REGISTER", fd, PCIEM_IOCTL_RESPOND, &rsp,
+		       EBADFD, "RESPOND: not allowed while building");
+	}
 	expect_ok("ADD_REGION where the cleared one was", fd,
 		  PCIEM_IOCTL_ADD_REGION, &r);
 }

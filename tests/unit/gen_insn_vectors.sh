@@ -7,8 +7,9 @@
 # for test_insn_decode.c.  Each vector line gets a label on the same line
 # (so assembler messages keep their line numbers); a vector's bytes run from
 # its label to the next one, so its length is the assembler's.  The
-# expectation after '#' is checked for form here, and the register's size
-# against the width, so that a typo fails the build instead of a test.
+# expectations after '#' (mmio_decode()'s, then after '|' mmio_decode_any()'s)
+# are checked for form here, and the register's size against the width, so
+# that a typo fails the build instead of a test.
 
 set -eu
 
@@ -93,7 +94,11 @@ BEGIN {
 {
 	split($0, f, "\t")
 	line = f[1]; n = f[2]; text = f[4]
-	ne = split(f[3], e, " ")
+	bar = index(f[3], "|")
+	na = bar ? split(substr(f[3], bar + 1), a, " ") : 0
+	if (bar && !na)
+		fail("nothing after |")
+	ne = split(bar ? substr(f[3], 1, bar - 1) : f[3], e, " ")
 	if (!(n in addr) || !((n + 1) in addr))
 		fail("no label for this vector")
 	start = addr[n]; len = addr[n + 1] - start
@@ -141,11 +146,30 @@ BEGIN {
 	if (valid == "true" && width != 1 && width != 2 && width != 4 && width != 8)
 		fail("bad width " e[2])
 
+	# mmio_decode_any(): stated, or else what mmio_decode() implies
+	anyexp = na ? "true" : "false"
+	avalid = "true"; areg = -1; awidth = 0; ahi = "false"
+	if (!na) {
+		if (valid == "false")
+			fail("X needs \"| <mmio_decode_any() expectation>\"")
+		if (op == "MMIO_OP_READ") {
+			areg = reg; awidth = dstw; ahi = hi
+		}
+	} else if (a[1] == "X" && na == 1) {
+		avalid = "false"
+	} else if (a[1] == "L" && na == 2 && (a[2] in regnum)) {
+		areg = regnum[a[2]]; awidth = regsize[a[2]]
+		ahi = high[a[2]] ? "true" : "false"
+	} else if (a[1] != "N" || na != 1) {
+		fail("expected | X, | N or | L <register>")
+	}
+
 	printf "{ .line = %d, .text = %s, .len = %d, .bytes = { %s },\n", line, cstr(text), len, b
 	if (valid == "true")
-		printf "  .valid = true, .op = %s, .width = %d, .reg = %d, .high_byte = %s,\n  .has_imm = %s, .imm = %sULL, .ext = %s, .dst_width = %d, .rep = %s },\n", op, width, reg, hi, hasimm, imm, ext, dstw, rep
+		printf "  .valid = true, .op = %s, .width = %d, .reg = %d, .high_byte = %s,\n  .has_imm = %s, .imm = %sULL, .ext = %s, .dst_width = %d, .rep = %s,\n", op, width, reg, hi, hasimm, imm, ext, dstw, rep
 	else
-		printf "  .valid = false },\n"
+		printf "  .valid = false,\n"
+	printf "  .any_explicit = %s, .any_valid = %s, .any_reg = %d, .any_width = %d, .any_high_byte = %s },\n", anyexp, avalid, areg, awidth, ahi
 	count++
 }
 END {

@@ -1,14 +1,15 @@
 /*
- * The MMIO instruction decoder (module/x86/insn_decode.c), against the
+ * The MMIO instruction decoders (module/x86/insn_decode.c), against the
  * assembler.
  *
  * The vectors come from insn_vectors.S: each one is the assembler's bytes
  * for one instruction, so lengths are the assembler's, and carries the
- * decoding it must get (or that it must be refused).  Every valid vector is
- * also cut short at every length, in a heap buffer of exactly that length,
- * so that reading past the end is caught by the address sanitizer rather
- * than passing by luck.  A seeded random run checks that nothing at all can
- * make the decoder misbehave.
+ * decoding mmio_decode() must get (or that it must be refused), and the
+ * length and load mmio_decode_any() must find.  Every valid vector is also
+ * cut short at every length, in a heap buffer of exactly that length, so
+ * that reading past the end is caught by the address sanitizer rather than
+ * passing by luck.  Seeded random runs check that nothing at all can make
+ * either decoder misbehave, and that they agree on lengths.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -35,24 +36,36 @@ struct vector {
 	enum mmio_ext ext;
 	unsigned int dst_width;
 	bool rep;
+	/* mmio_decode_any(); explicit unless implied by the above */
+	bool any_explicit;
+	bool any_valid;
+	int any_reg;
+	unsigned int any_width;
+	bool any_high_byte;
 };
 
 static const struct vector vectors[] = {
 #include "insn_vectors.h"
 };
 
-/* Indices of the vectors that must decode, for the truncation loop. */
+/* Indices of the vectors that must decode, for the truncation loops. */
 static unsigned int valid_idx[ARRAY_SIZE(vectors)];
 static unsigned int n_valid;
+static unsigned int any_valid_idx[ARRAY_SIZE(vectors)];
+static unsigned int n_any_valid;
 
 static void index_vectors(void)
 {
 	unsigned int i;
 
 	n_valid = 0;
-	for (i = 0; i < ARRAY_SIZE(vectors); i++)
+	n_any_valid = 0;
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
 		if (vectors[i].valid)
 			valid_idx[n_valid++] = i;
+		if (vectors[i].any_valid)
+			any_valid_idx[n_any_valid++] = i;
+	}
 }
 
 /* A copy of len bytes in a buffer of exactly len bytes. */
@@ -76,6 +89,19 @@ static bool poisoned(const struct mmio_insn *insn)
 	struct mmio_insn p;
 
 	poison(&p);
+	return memcmp(&p, insn, sizeof(p)) == 0;
+}
+
+static void poison_any(struct mmio_any_insn *insn)
+{
+	memset(insn, 0xa5, sizeof(*insn));
+}
+
+static bool poisoned_any(const struct mmio_any_insn *insn)
+{
+	struct mmio_any_insn p;
+
+	poison_any(&p);
 	return memcmp(&p, insn, sizeof(p)) == 0;
 }
 
@@ -107,6 +133,19 @@ static void check_decoded(const struct vector *v, const struct mmio_insn *d,
 	FIELD_EQ(dst_width, "%u", unsigned int);
 	FIELD_EQ(rep, "%d", int);
 #undef FIELD_EQ
+}
+
+static void check_any(const struct vector *v, const struct mmio_any_insn *d,
+		      const char *how)
+{
+	ck_assert_msg(d->len == v->len && d->load_reg == v->any_reg &&
+		      d->load_width == v->any_width &&
+		      d->load_high_byte == v->any_high_byte,
+		      "insn_vectors.S:%d: %s (any, %s): len %u, load %d/%u%s; want len %u, load %d/%u%s",
+		      v->line, v->text, how, d->len, d->load_reg,
+		      d->load_width, d->load_high_byte ? " high" : "",
+		      v->len, v->any_reg, v->any_width,
+		      v->any_high_byte ? " high" : "");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -213,6 +252,154 @@ START_TEST(empty)
 }
 END_TEST
 
+/* mmio_decode_any(): each vector, alone in a buffer of its exact length. */
+START_TEST(any_exact)
+{
+	const struct vector *v = &vectors[_i];
+	struct mmio_any_insn d;
+	u8 *buf = exact_copy(v->bytes, v->len);
+	int ret;
+
+	poison_any(&d);
+	ret = mmio_decode_any(buf, v->len, &d);
+	free(buf);
+	if (!v->any_valid) {
+		ck_assert_msg(ret == MMIO_DECODE_INVALID,
+			      "insn_vectors.S:%d: %s (any): returned %d, want %d",
+			      v->line, v->text, ret, MMIO_DECODE_INVALID);
+		ck_assert_msg(poisoned_any(&d),
+			      "insn_vectors.S:%d: %s (any): output written on error",
+			      v->line, v->text);
+		return;
+	}
+	ck_assert_msg(ret == 0, "insn_vectors.S:%d: %s (any): returned %d",
+		      v->line, v->text, ret);
+	check_any(v, &d, "exact");
+}
+END_TEST
+
+/* mmio_decode_any(): bytes after the instruction change nothing. */
+START_TEST(any_followed)
+{
+	static const u8 tails[][4] = {
+		{ 0x66, 0x66, 0x66, 0x66 }, { 0x48, 0x8b, 0x07, 0x90 },
+		{ 0xff, 0xff, 0xff, 0xff }, { 0x00, 0x00, 0x00, 0x00 },
+		{ 0x0f, 0x38, 0x0f, 0x3a }, { 0x84, 0x24, 0x05, 0x44 },
+	};
+	const struct vector *v = &vectors[_i];
+	u8 buf[sizeof(v->bytes) + 32];
+	struct mmio_any_insn d;
+	unsigned int t;
+	size_t k;
+	int ret;
+
+	for (t = 0; t < ARRAY_SIZE(tails); t++) {
+		memcpy(buf, v->bytes, v->len);
+		for (k = v->len; k < sizeof(buf); k++)
+			buf[k] = tails[t][k % 4];
+		ret = mmio_decode_any(buf, sizeof(buf), &d);
+		if (!v->any_valid) {
+			ck_assert_msg(ret == MMIO_DECODE_INVALID,
+				      "insn_vectors.S:%d: %s (any): returned %d with tail %u",
+				      v->line, v->text, ret, t);
+			continue;
+		}
+		ck_assert_msg(ret == 0,
+			      "insn_vectors.S:%d: %s (any): returned %d with tail %u",
+			      v->line, v->text, ret, t);
+		check_any(v, &d, "followed");
+	}
+}
+END_TEST
+
+/*
+ * mmio_decode_any(): every proper prefix of a valid vector is truncated,
+ * in a heap buffer of exactly its length; *out stays untouched.
+ */
+START_TEST(any_truncated)
+{
+	const struct vector *v = &vectors[any_valid_idx[_i]];
+	struct mmio_any_insn d;
+	unsigned int k;
+	u8 *buf;
+	int ret;
+
+	for (k = 0; k < v->len; k++) {
+		buf = exact_copy(v->bytes, k);
+		poison_any(&d);
+		ret = mmio_decode_any(buf, k, &d);
+		free(buf);
+		ck_assert_msg(ret == MMIO_DECODE_TRUNCATED,
+			      "insn_vectors.S:%d: %s (any): first %u of %u bytes: returned %d, want %d",
+			      v->line, v->text, k, v->len, ret,
+			      MMIO_DECODE_TRUNCATED);
+		ck_assert_msg(poisoned_any(&d),
+			      "insn_vectors.S:%d: %s (any): first %u bytes: output written",
+			      v->line, v->text, k);
+	}
+}
+END_TEST
+
+/*
+ * Whatever mmio_decode() accepts, mmio_decode_any() finds the same length
+ * (and, for a read, a load of the register read into).
+ */
+START_TEST(any_agrees)
+{
+	const struct vector *v = &vectors[valid_idx[_i]];
+	struct mmio_any_insn a;
+	struct mmio_insn d;
+
+	ck_assert_int_eq(mmio_decode(v->bytes, v->len, &d), 0);
+	ck_assert_msg(mmio_decode_any(v->bytes, v->len, &a) == 0 &&
+		      a.len == d.len,
+		      "insn_vectors.S:%d: %s: mmio_decode_any() disagrees on the length",
+		      v->line, v->text);
+	if (d.op == MMIO_OP_READ)
+		ck_assert_msg(a.load_reg == d.reg &&
+			      a.load_width == d.dst_width &&
+			      a.load_high_byte == d.high_byte,
+			      "insn_vectors.S:%d: %s: mmio_decode_any() disagrees on the register",
+			      v->line, v->text);
+}
+END_TEST
+
+/* No bytes at all, and no buffer. */
+START_TEST(any_empty)
+{
+	struct mmio_any_insn d;
+
+	poison_any(&d);
+	ck_assert_int_eq(mmio_decode_any(NULL, 0, &d), MMIO_DECODE_TRUNCATED);
+	ck_assert(poisoned_any(&d));
+}
+END_TEST
+
+/*
+ * mmio_decode_any() is tested on at least 200 vectors of its own, among
+ * them loads, and refusals.
+ */
+START_TEST(any_coverage)
+{
+	unsigned int i, n = 0, n_load = 0, n_high = 0, n_invalid = 0;
+	const struct vector *v;
+
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		v = &vectors[i];
+		if (!v->any_explicit)
+			continue;
+		n++;
+		n_load += v->any_reg >= 0;
+		n_high += v->any_high_byte;
+		n_invalid += !v->any_valid;
+	}
+	ck_assert_uint_ge(n, 200);
+	ck_assert_uint_ge(n_load, 50);
+	ck_assert_uint_ge(n_high, 4);
+	ck_assert_uint_ge(n_invalid, 30);
+}
+END_TEST
+
 /*
  * The table keeps what the issue asks: 150 assembler encodings at least,
  * and a read and a write through every general register at every width
@@ -281,6 +468,7 @@ START_TEST(random_bytes)
 	};
 	unsigned int iter, k, n_ok = 0;
 	struct mmio_insn d, d2;
+	struct mmio_any_insn a;
 	u8 bytes[20];
 	size_t avail;
 	u8 *buf;
@@ -321,11 +509,83 @@ START_TEST(random_bytes)
 			ck_assert(memcmp(&d, &d2, sizeof(d)) == 0);
 			ret = mmio_decode(buf, d.len - 1, &d2);
 			ck_assert_int_eq(ret, MMIO_DECODE_TRUNCATED);
+			/* and the length is the one mmio_decode_any() finds */
+			ret = mmio_decode_any(buf, avail, &a);
+			ck_assert_int_eq(ret, 0);
+			ck_assert_uint_eq(a.len, d.len);
 		}
 		free(buf);
 	}
 	/* the run must have exercised the accepting paths too */
 	ck_assert_uint_gt(n_ok, 1000);
+}
+END_TEST
+
+/* The same for mmio_decode_any(), which accepts far more. */
+START_TEST(any_random_bytes)
+{
+	static const u8 interesting[] = {
+		0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x2e, 0x64, 0x40, 0x41, 0x48,
+		0x4c, 0x0f, 0x0f, 0x38, 0x3a, 0xc4, 0xc5, 0x62, 0x8f, 0xa0,
+		0xa1, 0xb8, 0xf6, 0xf7, 0xe8, 0x78, 0x20, 0x8b, 0x04, 0x05,
+		0x44, 0x84, 0x24, 0x25, 0x00, 0xff, 0x80,
+	};
+	unsigned int iter, k, n_ok = 0, n_load = 0;
+	struct mmio_any_insn a, a2;
+	bool ok;
+	struct mmio_insn d;
+	u8 bytes[20];
+	size_t avail;
+	u8 *buf;
+	int ret;
+
+	for (iter = 0; iter < 200000; iter++) {
+		avail = rng() % (sizeof(bytes) + 1);
+		for (k = 0; k < avail; k++) {
+			u64 r = rng();
+
+			bytes[k] = r & 1 ? interesting[(r >> 8) %
+						       sizeof(interesting)] :
+					   (u8)(r >> 8);
+		}
+		buf = exact_copy(bytes, avail);
+		ret = mmio_decode_any(buf, avail, &a);
+		ok = ret == 0;
+		ck_assert_msg(ret == 0 || ret == MMIO_DECODE_INVALID ||
+			      ret == MMIO_DECODE_TRUNCATED,
+			      "iteration %u: returned %d", iter, ret);
+		if (ret == MMIO_DECODE_TRUNCATED)
+			ck_assert_uint_lt(avail, MMIO_INSN_MAX_LEN);
+		if (ret == 0) {
+			n_ok++;
+			ck_assert_uint_ge(a.len, 1);
+			ck_assert_uint_le(a.len, avail);
+			ck_assert_uint_le(a.len, MMIO_INSN_MAX_LEN);
+			ck_assert(a.load_reg >= -1 && a.load_reg <= 15);
+			if (a.load_reg < 0) {
+				ck_assert(a.load_width == 0 &&
+					  !a.load_high_byte);
+			} else {
+				n_load++;
+				ck_assert(a.load_width == 1 ||
+					  a.load_width == 2 ||
+					  a.load_width == 4 ||
+					  a.load_width == 8);
+			}
+			ck_assert(!a.load_high_byte ||
+				  (a.load_reg <= 3 && a.load_width == 1));
+			ret = mmio_decode_any(buf, a.len, &a2);
+			ck_assert_int_eq(ret, 0);
+			ck_assert(memcmp(&a, &a2, sizeof(a)) == 0);
+			ret = mmio_decode_any(buf, a.len - 1, &a2);
+			ck_assert_int_eq(ret, MMIO_DECODE_TRUNCATED);
+		}
+		if (mmio_decode(buf, avail, &d) == 0)
+			ck_assert(ok && a.len == d.len);
+		free(buf);
+	}
+	ck_assert_uint_gt(n_ok, 50000);
+	ck_assert_uint_gt(n_load, 1000);
 }
 END_TEST
 
@@ -340,12 +600,19 @@ static Suite *insn_decode_suite(void)
 	tcase_add_loop_test(tc, vector_exact, 0, (int)ARRAY_SIZE(vectors));
 	tcase_add_loop_test(tc, vector_followed, 0, (int)ARRAY_SIZE(vectors));
 	tcase_add_loop_test(tc, vector_truncated, 0, (int)n_valid);
+	tcase_add_loop_test(tc, any_exact, 0, (int)ARRAY_SIZE(vectors));
+	tcase_add_loop_test(tc, any_followed, 0, (int)ARRAY_SIZE(vectors));
+	tcase_add_loop_test(tc, any_truncated, 0, (int)n_any_valid);
+	tcase_add_loop_test(tc, any_agrees, 0, (int)n_valid);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("other");
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, coverage);
 	tcase_add_test(tc, random_bytes);
+	tcase_add_test(tc, any_empty);
+	tcase_add_test(tc, any_coverage);
+	tcase_add_test(tc, any_random_bytes);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

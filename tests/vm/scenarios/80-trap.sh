@@ -59,6 +59,18 @@ drv "$a" mmio "w 0 0x2010 2 0xbeef"
 is "every event, in order, with offset, size and value" "$(events t)" \
 "W 0x1010 4 0xdeadbeef;W 0x1012 2 0x1234;W 0x1018 8 0x102030405060708;W 0x101f 1 0xaa;R 0x2000 8 0x123456789abcdef;R 0x2004 4 0x1234567;R 0x2002 2 0x89ab;R 0x2001 1 0xcd;W 0x2010 2 0xbeef;"
 
+# Instructions no accessor compiles to fail safely, as with absent hardware.
+dev_cmd t "write 0 0x2100 4 0x10" >/dev/null
+drv "$a" access "lockinc 0 0x2100"
+is "a lock incl on a trapped page is dropped" \
+	"$(dev_cmd t 'read 0 0x2100 4')" "ok 0x10"
+is "an addl from a trapped page loads all-ones" \
+	"$(drv "$a" access 'addload 0 0x2100' && drv_read "$a" access)" 0xffffffff
+drv "$a" access "lockinc 0 0x2100"
+is "each is reported once, with its bytes" \
+	"$(dmesg | grep -c 'cannot emulate .* on a trapped BAR page.*skipped it')" 2
+is "the page stays trapped" "$(rd "$a" 0x2000 8)" 0x123456789abcdef
+
 # Regions change while the driver is bound.
 dev_cmd t clear >/dev/null
 is "remove page 1's regions, live" "$(dev_cmd t 'unregion 0')" ok
