@@ -9,22 +9,11 @@
 # shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
+. /pciem/bench.sh
 
-n=10000
-read -r cmdline </proc/cmdline
-for arg in $cmdline; do
-	case $arg in
-	pciembench.n=*) n=${arg#*=} ;;
-	esac
-done
-field() { # LINE NAME -> value of NAME=...
-	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
+n=$(bench_samples)
 us() {
 	awk -v ns="$1" 'BEGIN { printf "%.1f us", ns / 1000 }'
-}
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'
 }
 
 load_pciem

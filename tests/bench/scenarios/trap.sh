@@ -8,22 +8,11 @@
 # shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
+. /pciem/bench.sh
 
-n=10000
-read -r cmdline </proc/cmdline
-for arg in $cmdline; do
-	case $arg in
-	pciembench.n=*) n=${arg#*=} ;;
-	esac
-done
-field() { # LINE NAME -> value of NAME=...
-	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
+n=$(bench_samples)
 per() { # "n=N ns=T" -> ns per access
 	awk -v n="$(field "$1" n)" -v t="$(field "$1" ns)" 'BEGIN { printf "%.0f", t / n }'
-}
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'
 }
 
 load_pciem
