@@ -24,6 +24,19 @@ bytes() { # NAME OFF LEN -> the device's bytes, in hex, read one by one
 covered() { # NAME TYPE -> bytes covered by that type's events
 	awk -v t="$2" '$2 == t { n += $5 } END { print n + 0 }' "/tmp/$1.ev"
 }
+# string_events NAME TYPE -> "offset/size" of each event of TYPE, in order
+string_events() {
+	awk -v t="$2" '$2 == t { printf "%s/%s ", $4, $5 }' "/tmp/$1.ev"
+}
+# values_match NAME TYPE: each event's value is what device memory holds
+# at its offset and size (nothing rewrites them afterwards).
+values_match() {
+	awk -v t="$2" '$2 == t { print $4, $5, $6 }' "/tmp/$1.ev" >"/tmp/$1.vals"
+	while read -r _off _size _data; do
+		_mem=$(dev_cmd "$1" "read 0 $_off $_size")
+		[ "${_mem#ok }" = "$_data" ] || { echo "$_off/$_size: event $_data, memory ${_mem#ok }"; return 1; }
+	done <"/tmp/$1.vals"
+}
 
 load_pciem
 load_driver pciem_test
@@ -89,6 +102,17 @@ for page in 0 1 2; do
 	m=$([ $page = 2 ] && echo 23 || echo 0)
 	is "$name: string accessors seen byte for byte (written, read)" \
 		"$(covered x 2) $(covered x 1)" "$n $m"
+	if [ $page != 0 ]; then
+		# memcpy_toio/fromio at 0x101: movsb, movsw to align, then rep
+		# movsl; memset_io is memset, with its own decomposition.
+		copy="$(h 0x101)/1 $(h 0x102)/2 $(h 0x104)/4 $(h 0x108)/4 $(h 0x10c)/4 $(h 0x110)/4 $(h 0x114)/4 "
+		is "$name: memcpy_toio's writes, exactly" \
+			"$(string_events x 2 | cut -d' ' -f1-7) " "$copy"
+		check "$name: each string write event carries the value stored" \
+			values_match x 2
+		[ $page != 2 ] || is "$name: memcpy_fromio's reads, exactly" \
+			"$(string_events x 1)" "$copy"
+	fi
 done
 dev_stop x KILL
 done_testing
