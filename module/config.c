@@ -56,11 +56,6 @@ static void set32(struct pciem_config *cfg, int off, u32 val, u32 wmask,
 	set16(cfg, off + 2, val >> 16, wmask >> 16, w1c >> 16);
 }
 
-static u16 get16(const struct pciem_config *cfg, int off)
-{
-	return cfg->data[off] | (cfg->data[off + 1] << 8);
-}
-
 static void build_bars(struct pciem_config *cfg, struct pciem_device *dev)
 {
 	unsigned int i;
@@ -287,8 +282,8 @@ static void config_fixup(struct pciem_config *cfg, int where, int size,
 	if (cfg->pm_offset &&
 	    pciem_touches(where, size, cfg->pm_offset + PCI_PM_CTRL, 2)) {
 		int reg = cfg->pm_offset + PCI_PM_CTRL;
-		u16 pmc = get16(cfg, cfg->pm_offset + PCI_PM_PMC);
-		u16 state = get16(cfg, reg) & PCI_PM_CTRL_STATE_MASK;
+		u16 pmc = pciem_cfg16(cfg, cfg->pm_offset + PCI_PM_PMC);
+		u16 state = pciem_cfg16(cfg, reg) & PCI_PM_CTRL_STATE_MASK;
 		u8 was = old[reg - where] & PCI_PM_CTRL_STATE_MASK;
 
 		/* A D-state the device does not support is not entered. */
@@ -320,9 +315,7 @@ static void config_fixup(struct pciem_config *cfg, int where, int size,
 	    pciem_touches(where, size, cfg->pcie_offset + PCI_EXP_DEVCTL + 1, 1)) {
 		int reg = cfg->pcie_offset + PCI_EXP_DEVCTL + 1;
 		u8 written = val >> (8 * (reg - where));
-		u32 devcap = get16(cfg, cfg->pcie_offset + PCI_EXP_DEVCAP) |
-			     get16(cfg, cfg->pcie_offset + PCI_EXP_DEVCAP + 2)
-			     << 16;
+		u32 devcap = pciem_cfg32(cfg, cfg->pcie_offset + PCI_EXP_DEVCAP);
 
 		if ((written & (PCI_EXP_DEVCTL_BCR_FLR >> 8)) &&
 		    (devcap & PCI_EXP_DEVCAP_FLR)) {

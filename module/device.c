@@ -77,6 +77,15 @@ static const char *const state_names[] = {
 	[PCIEM_REGISTERED] = "after REGISTER",
 };
 
+/* Calls that configure a device at any time after CREATE_DEVICE. */
+static int require_created(struct pciem_device *dev, const char *what)
+{
+	if (dev->state != PCIEM_NEW)
+		return 0;
+	pciem_user_err("%s: not allowed %s", what, state_names[dev->state]);
+	return -EBADFD;
+}
+
 /* Builder ioctls are valid only between CREATE_DEVICE and REGISTER. */
 static int require_building(struct pciem_device *dev, const char *what)
 {
@@ -391,11 +400,9 @@ static int ioctl_register(struct pciem_device *dev)
 	struct file *file;
 	int ret, fd;
 
-	if (dev->state != PCIEM_BUILDING) {
-		pciem_user_err("REGISTER: not allowed %s",
-			       state_names[dev->state]);
-		return -EBADFD;
-	}
+	ret = require_building(dev, "REGISTER");
+	if (ret)
+		return ret;
 	ret = check_complete(dev);
 	if (ret)
 		return ret;
@@ -484,42 +491,39 @@ static int ioctl_set_eventfd(struct pciem_device *dev, void __user *arg)
 static int ioctl_set_watchpoint(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_watchpoint_config req;
+	int ret;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (dev->state == PCIEM_NEW) {
-		pciem_user_err("SET_WATCHPOINT: not allowed %s",
-			       state_names[dev->state]);
-		return -EBADFD;
-	}
+	ret = require_created(dev, "SET_WATCHPOINT");
+	if (ret)
+		return ret;
 	return pciem_watchpoint_add(dev, &req);
 }
 
 static int ioctl_add_region(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_region_config req;
+	int ret;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (dev->state == PCIEM_NEW) {
-		pciem_user_err("ADD_REGION: not allowed %s",
-			       state_names[dev->state]);
-		return -EBADFD;
-	}
+	ret = require_created(dev, "ADD_REGION");
+	if (ret)
+		return ret;
 	return pciem_region_add(dev, &req);
 }
 
 static int ioctl_clear_regions(struct pciem_device *dev, void __user *arg)
 {
 	u32 index;
+	int ret;
 
 	if (copy_from_user(&index, arg, sizeof(index)))
 		return -EFAULT;
-	if (dev->state == PCIEM_NEW) {
-		pciem_user_err("CLEAR_REGIONS: not allowed %s",
-			       state_names[dev->state]);
-		return -EBADFD;
-	}
+	ret = require_created(dev, "CLEAR_REGIONS");
+	if (ret)
+		return ret;
 	return pciem_region_clear(dev, index);
 }
 

@@ -135,19 +135,9 @@ static const struct irq_domain_ops pciem_vector_ops = {
 	.free = vec_free,
 };
 
-static u16 cfg16(struct pciem_config *cfg, int off)
-{
-	return cfg->data[off] | cfg->data[off + 1] << 8;
-}
-
-static u32 cfg32(struct pciem_config *cfg, int off)
-{
-	return cfg16(cfg, off) | (u32)cfg16(cfg, off + 2) << 16;
-}
-
 static unsigned int msi_data_off(struct pciem_config *cfg)
 {
-	return cfg->msi_offset + (cfg16(cfg, cfg->msi_offset + PCI_MSI_FLAGS) &
+	return cfg->msi_offset + (pciem_cfg16(cfg, cfg->msi_offset + PCI_MSI_FLAGS) &
 				  PCI_MSI_FLAGS_64BIT ? PCI_MSI_DATA_64 :
 				  PCI_MSI_DATA_32);
 }
@@ -160,7 +150,7 @@ static unsigned int msi_data_off(struct pciem_config *cfg)
 static void *msix_mem(struct pciem_device *dev, int reg, u32 off)
 {
 	struct pciem_config *cfg = pciem_irq_cfg(&dev->irq);
-	u32 loc = cfg32(cfg, cfg->msix_offset + reg);
+	u32 loc = pciem_cfg32(cfg, cfg->msix_offset + reg);
 	struct pciem_bar *bar = &dev->bars[loc & PCI_MSIX_TABLE_BIR];
 
 	off += loc & PCI_MSIX_TABLE_OFFSET;
@@ -197,7 +187,7 @@ static int inject_msix(struct pciem_device *dev, unsigned int vec,
 		       unsigned long *hwirq)
 {
 	struct pciem_config *cfg = pciem_irq_cfg(&dev->irq);
-	u16 ctrl = cfg16(cfg, cfg->msix_offset + PCI_MSIX_FLAGS);
+	u16 ctrl = pciem_cfg16(cfg, cfg->msix_offset + PCI_MSIX_FLAGS);
 	unsigned int nvec = (ctrl & PCI_MSIX_FLAGS_QSIZE) + 1;
 	u32 *entry;
 
@@ -227,7 +217,7 @@ static int inject_msi(struct pciem_device *dev, unsigned int vec,
 		      unsigned long *hwirq)
 {
 	struct pciem_config *cfg = pciem_irq_cfg(&dev->irq);
-	u16 ctrl = cfg16(cfg, cfg->msi_offset + PCI_MSI_FLAGS);
+	u16 ctrl = pciem_cfg16(cfg, cfg->msi_offset + PCI_MSI_FLAGS);
 	unsigned int offered = 1U << FIELD_GET(PCI_MSI_FLAGS_QMASK, ctrl);
 	unsigned int enabled = 1U << FIELD_GET(PCI_MSI_FLAGS_QSIZE, ctrl);
 	unsigned int data_off = msi_data_off(cfg);
@@ -237,15 +227,15 @@ static int inject_msi(struct pciem_device *dev, unsigned int vec,
 			       vec, offered);
 		return -EINVAL;
 	}
-	*hwirq = (cfg16(cfg, data_off) & ~(enabled - 1)) | vec;
-	if (vec >= enabled || cfg32(cfg, cfg->msi_offset + PCI_MSI_ADDRESS_LO) !=
+	*hwirq = (pciem_cfg16(cfg, data_off) & ~(enabled - 1)) | vec;
+	if (vec >= enabled || pciem_cfg32(cfg, cfg->msi_offset + PCI_MSI_ADDRESS_LO) !=
 	    PCIEM_MSI_ADDRESS || !hwirq_live(&dev->irq, *hwirq)) {
 		pciem_user_err("INJECT_IRQ: %s: MSI vector %u is not set up by a driver (%u enabled)",
 			       dev->name, vec, enabled);
 		return -ENXIO;
 	}
 	if ((ctrl & PCI_MSI_FLAGS_MASKBIT) &&
-	    (cfg32(cfg, data_off + 4) & BIT(vec))) {
+	    (pciem_cfg32(cfg, data_off + 4) & BIT(vec))) {
 		cfg->data[data_off + 8 + vec / 8] |= BIT(vec % 8);
 		return INJECT_PENDING;
 	}
@@ -268,7 +258,7 @@ static int inject_intx(struct pciem_device *dev, unsigned int vec,
 		return -ENXIO;
 	}
 	*hwirq = HWIRQ_INTX;
-	if (cfg16(cfg, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE) {
+	if (pciem_cfg16(cfg, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE) {
 		dev->irq.intx_pending = true;
 		cfg->data[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
 		return INJECT_PENDING;
@@ -295,11 +285,11 @@ int pciem_irq_inject(struct pciem_device *dev, unsigned int vec)
 	mutex_lock(&dev->irq.inject_lock);
 	raw_spin_lock_irqsave(&cfg->lock, flags);
 	if (cfg->msix_offset &&
-	    (cfg16(cfg, cfg->msix_offset + PCI_MSIX_FLAGS) &
+	    (pciem_cfg16(cfg, cfg->msix_offset + PCI_MSIX_FLAGS) &
 	     PCI_MSIX_FLAGS_ENABLE))
 		ret = inject_msix(dev, vec, &hwirq);
 	else if (cfg->msi_offset &&
-		 (cfg16(cfg, cfg->msi_offset + PCI_MSI_FLAGS) &
+		 (pciem_cfg16(cfg, cfg->msi_offset + PCI_MSI_FLAGS) &
 		  PCI_MSI_FLAGS_ENABLE))
 		ret = inject_msi(dev, vec, &hwirq);
 	else
@@ -320,7 +310,7 @@ static void release_msix_pending(struct pciem_device *dev, unsigned int first,
 				 unsigned int count)
 {
 	struct pciem_config *cfg = pciem_irq_cfg(&dev->irq);
-	u16 ctrl = cfg16(cfg, cfg->msix_offset + PCI_MSIX_FLAGS);
+	u16 ctrl = pciem_cfg16(cfg, cfg->msix_offset + PCI_MSIX_FLAGS);
 	unsigned int vec;
 
 	if (!(ctrl & PCI_MSIX_FLAGS_ENABLE) || (ctrl & PCI_MSIX_FLAGS_MASKALL))
@@ -341,20 +331,20 @@ static void release_msix_pending(struct pciem_device *dev, unsigned int first,
 static void release_msi_pending(struct pciem_device *dev)
 {
 	struct pciem_config *cfg = pciem_irq_cfg(&dev->irq);
-	u16 ctrl = cfg16(cfg, cfg->msi_offset + PCI_MSI_FLAGS);
+	u16 ctrl = pciem_cfg16(cfg, cfg->msi_offset + PCI_MSI_FLAGS);
 	unsigned int data_off = msi_data_off(cfg);
 	unsigned int enabled = 1U << FIELD_GET(PCI_MSI_FLAGS_QSIZE, ctrl);
 	u32 pending, vec;
 
 	if (!(ctrl & PCI_MSI_FLAGS_ENABLE) || !(ctrl & PCI_MSI_FLAGS_MASKBIT))
 		return;
-	pending = cfg32(cfg, data_off + 8) & ~cfg32(cfg, data_off + 4);
+	pending = pciem_cfg32(cfg, data_off + 8) & ~pciem_cfg32(cfg, data_off + 4);
 	for (vec = 0; vec < enabled; vec++) {
 		if (!(pending & BIT(vec)))
 			continue;
 		cfg->data[data_off + 8 + vec / 8] &= ~BIT(vec % 8);
 		deliver_later(&dev->irq,
-			      (cfg16(cfg, data_off) & ~(enabled - 1)) | vec);
+			      (pciem_cfg16(cfg, data_off) & ~(enabled - 1)) | vec);
 	}
 }
 
@@ -372,7 +362,7 @@ void pciem_irq_config_written(struct pciem_device *dev, int where, int size)
 	struct pciem_config *cfg = pciem_irq_cfg(&dev->irq);
 
 	if (pciem_touches(where, size, PCI_COMMAND, 2) && dev->irq.intx_pending &&
-	    !(cfg16(cfg, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE)) {
+	    !(pciem_cfg16(cfg, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE)) {
 		dev->irq.intx_pending = false;
 		cfg->data[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
 		deliver_later(&dev->irq, HWIRQ_INTX);
@@ -382,7 +372,7 @@ void pciem_irq_config_written(struct pciem_device *dev, int where, int size)
 	if (cfg->msix_offset &&
 	    pciem_touches(where, size, cfg->msix_offset + PCI_MSIX_FLAGS, 2))
 		release_msix_pending(dev, 0,
-				     (cfg16(cfg, cfg->msix_offset + PCI_MSIX_FLAGS) &
+				     (pciem_cfg16(cfg, cfg->msix_offset + PCI_MSIX_FLAGS) &
 				      PCI_MSIX_FLAGS_QSIZE) + 1);
 }
 

@@ -328,6 +328,23 @@ void pciem_arch_flush_tlb(void);
 void pciem_arch_flush_tlb_local(void);
 phys_addr_t pciem_arch_max_phys(void);
 
+/* All bits of a register of @width bytes (1, 2, 4 or 8). */
+static inline u64 pciem_width_mask(unsigned int width)
+{
+	return width == 8 ? ~0ULL : BIT_ULL(8 * width) - 1;
+}
+
+/* Little-endian reads of emulated config space; caller holds its lock. */
+static inline u16 pciem_cfg16(const struct pciem_config *cfg, int off)
+{
+	return cfg->data[off] | cfg->data[off + 1] << 8;
+}
+
+static inline u32 pciem_cfg32(const struct pciem_config *cfg, int off)
+{
+	return pciem_cfg16(cfg, off) | (u32)pciem_cfg16(cfg, off + 2) << 16;
+}
+
 /* Does the access [where, where + size) touch [reg, reg + reg_size)? */
 static inline bool pciem_touches(int where, int size, int reg, int reg_size)
 {

@@ -17,7 +17,7 @@
 
 static u32 region_page_mode(const struct pciem_region *r)
 {
-	u64 full = r->width == 8 ? ~0ULL : BIT_ULL(8 * r->width) - 1;
+	u64 full = pciem_width_mask(r->width);
 	u32 mode = r->mode;
 
 	if ((r->flags & PCIEM_REGION_WRITE_EVENTS) || r->w1c_mask ||
@@ -84,7 +84,7 @@ static int check_region(struct pciem_device *dev,
 			       req->bar_index, bar->size);
 		return -EINVAL;
 	}
-	full = req->width == 8 ? ~0ULL : BIT_ULL(8 * req->width) - 1;
+	full = pciem_width_mask(req->width);
 	if ((req->write_mask | req->w1c_mask) & ~full ||
 	    req->write_mask & req->w1c_mask) {
 		pciem_user_err("ADD_REGION: masks must fit %u bytes and write-1-to-clear bits must not be in write_mask",

@@ -94,7 +94,7 @@ static void wait_answer(struct pciem_sync *sync, struct pciem_sync_read *w,
 u64 pciem_sync_read(struct pciem_bar *bar, u64 off, unsigned int width,
 		    bool can_sleep)
 {
-	u64 ones = width == 8 ? ~0ULL : BIT_ULL(8 * width) - 1;
+	u64 ones = pciem_width_mask(width);
 	struct pciem_device *dev = bar->dev;
 	struct pciem_sync *sync = &dev->sync;
 	struct pciem_event ev = {

@@ -46,19 +46,14 @@ static unsigned long *gpr(struct pt_regs *regs, int n)
 	}
 }
 
-static u64 width_mask(unsigned int width)
-{
-	return width == 8 ? ~0ULL : BIT_ULL(8 * width) - 1;
-}
-
 /* The value a store instruction writes. */
 static u64 store_value(struct pt_regs *regs, const struct mmio_insn *insn)
 {
 	if (insn->has_imm)
-		return insn->imm & width_mask(insn->width);
+		return insn->imm & pciem_width_mask(insn->width);
 	if (insn->high_byte)
 		return (*gpr(regs, insn->reg) >> 8) & 0xff;
-	return *gpr(regs, insn->reg) & width_mask(insn->width);
+	return *gpr(regs, insn->reg) & pciem_width_mask(insn->width);
 }
 
 /* Write a loaded value to its register as the CPU would. */
@@ -202,7 +197,7 @@ static enum emu_result emulate_string(struct pt_regs *regs,
 			if (res != EMU_DONE)
 				return res;
 		} else {
-			v = regs->ax & width_mask(insn->width);
+			v = regs->ax & pciem_width_mask(insn->width);
 		}
 		if (!mem_write(regs->di, insn->width, v, emu))
 			return EMU_FAIL;
