@@ -160,9 +160,12 @@ int pciem_bus_add(struct pciem_device *dev)
 			pci_add_resource(&bridge->windows,
 					 &dev->bars[i].window);
 	pciem_config_build(&host->cfg, dev);
-	ret = pciem_irq_init(dev);
+	ret = pciem_iommu_init(&dev->iommu);
 	if (ret)
 		goto err_bars;
+	ret = pciem_irq_init(dev);
+	if (ret)
+		goto err_iommu;
 
 	bridge->sysdata = &host->sysdata;
 	bridge->ops = &pciem_pci_ops;
@@ -182,6 +185,7 @@ int pciem_bus_add(struct pciem_device *dev)
 		goto err_bus;
 	}
 	pciem_irq_attach(dev);
+	pciem_iommu_attach(&dev->iommu, dev->pdev);
 	for (i = 0; i < PCIEM_MAX_BARS; i++)
 		if (dev->bars[i].size)
 			pciem_intercept_add(&dev->bars[i]);
@@ -199,6 +203,8 @@ err_bus:
 	pciem_config_mark_removed(&host->cfg);
 err_irq:
 	pciem_irq_destroy(dev);
+err_iommu:
+	pciem_iommu_destroy(&dev->iommu, NULL);
 err_bars:
 	pciem_bars_free(dev);
 err_domain:
@@ -229,13 +235,14 @@ void pciem_bus_remove(struct pciem_device *dev)
 	cancel_work_sync(&dev->attach_work);
 
 	pci_info(dev->pdev, "removing PCIem device\n");
-	pci_dev_put(dev->pdev);
-	dev->pdev = NULL;
 
 	pci_lock_rescan_remove();
 	pci_stop_root_bus(bus);
 	pci_remove_root_bus(bus);
 	pci_unlock_rescan_remove();
+	pciem_iommu_destroy(&dev->iommu, dev->pdev);
+	pci_dev_put(dev->pdev);
+	dev->pdev = NULL;
 	pciem_config_mark_removed(&dev->host->cfg);
 	pciem_irq_destroy(dev);
 

@@ -610,6 +610,16 @@ long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 		/* Not under dev->lock: a RESPOND must never wait for a builder. */
 		mutex_unlock(&dev->lock);
 		return ioctl_respond(dev, arg);
+	/* Nor DMA: long transfers must not hold up the other ioctls. */
+	case PCIEM_IOCTL_DMA:
+		mutex_unlock(&dev->lock);
+		return pciem_dma_ioctl(dev, arg);
+	case PCIEM_IOCTL_DMA_ATOMIC:
+		mutex_unlock(&dev->lock);
+		return pciem_dma_atomic_ioctl(dev, arg);
+	case PCIEM_IOCTL_P2P:
+		mutex_unlock(&dev->lock);
+		return pciem_p2p_ioctl(dev, arg);
 	default:
 		pciem_user_err("unknown ioctl 0x%x", cmd);
 		ret = -ENOTTY;

@@ -258,6 +258,55 @@ bool pciem_intercept_wants(phys_addr_t phys, unsigned long size)
 }
 
 /**
+ * pciem_intercept_copy - copy to or from the PCIem BAR at a physical range
+ * @phys: bus address of the first byte
+ * @buf: kernel buffer
+ * @len: bytes
+ * @write: true to write the BAR from @buf, false to read it into @buf
+ *
+ * The copy goes to the BAR's backing memory, under the intercept lock so
+ * the BAR cannot be freed under it.
+ * Return: 0, -ENOENT if no PCIem BAR holds any of the range, -EINVAL if one
+ * holds only part of it.
+ */
+int pciem_intercept_copy(phys_addr_t phys, void *buf, size_t len, bool write)
+{
+	struct pciem_bar *bar;
+	unsigned long flags;
+	phys_addr_t s, e;
+	int ret = -ENOENT;
+
+	spin_lock_irqsave(&intercept_lock, flags);
+	list_for_each_entry(bar, &intercept_bars, range_node) {
+		u64 off;
+
+		if (!overlap(phys, phys + len, bar, &s, &e))
+			continue;
+		ret = -EINVAL;
+		if (s != phys || e != phys + len)
+			break;
+		ret = 0;
+		for (off = phys - bar->window.start; len; ) {
+			size_t n = min_t(size_t, len,
+					 PAGE_SIZE - offset_in_page(off));
+			void *va = page_address(bar->pages[off >> PAGE_SHIFT]) +
+				   offset_in_page(off);
+
+			if (write)
+				memcpy(va, buf, n);
+			else
+				memcpy(buf, va, n);
+			off += n;
+			buf += n;
+			len -= n;
+		}
+		break;
+	}
+	spin_unlock_irqrestore(&intercept_lock, flags);
+	return ret;
+}
+
+/**
  * pciem_intercept_mapped - redirect a fresh kernel mapping
  * @phys: physical address passed to the mapping call
  * @size: its size

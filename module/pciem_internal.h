@@ -11,6 +11,7 @@
 #ifndef PCIEM_INTERNAL_H
 #define PCIEM_INTERNAL_H
 
+#include <linux/dma-direction.h>
 #include <linux/irq_work.h>
 #include <linux/irqdomain.h>
 #include <linux/msi.h>
@@ -18,6 +19,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -177,6 +179,34 @@ struct pciem_host {
 	struct pciem_device *dev;	/* valid while !cfg.removed */
 };
 
+/*
+ * A live DMA mapping of the device's driver (iommu.c): [iova, iova + size)
+ * is backed by physically contiguous memory at @phys, or, for a large
+ * coherent buffer, by @pages from a page-aligned @iova.
+ */
+struct pciem_dma_map {
+	struct rb_node node;		/* pciem_iommu.maps, by iova */
+	u64 iova;
+	size_t size;
+	enum dma_data_direction dir;	/* what the device may do */
+	bool coherent;			/* from dma_alloc_coherent() */
+	phys_addr_t phys;
+	struct page **pages;
+	unsigned int npages;
+	void *cpu;			/* vmap of @pages */
+	struct gen_pool *pool;		/* the IOVA block to give back */
+	u64 alloc;
+	size_t alloc_size;
+};
+
+struct pciem_iommu {
+	spinlock_t lock;		/* @maps, @nmaps; irq-safe */
+	struct rb_root maps;
+	unsigned long nmaps;
+	struct gen_pool *low;		/* IOVAs below 4 GiB */
+	struct gen_pool *high;		/* IOVAs for masks of 40 bits and up */
+};
+
 #define PCIEM_NR_HWIRQ		4096	/* INTx block, MSI blocks, MSI-X vectors */
 
 struct pciem_irq {
@@ -218,6 +248,7 @@ struct pciem_device {
 	struct pciem_host *host;
 	struct pci_dev *pdev;
 	struct pciem_irq irq;
+	struct pciem_iommu iommu;
 	struct work_struct attach_work;
 	bool removing;			/* under pci_lock_rescan_remove() */
 };
@@ -273,9 +304,24 @@ void pciem_intercept_exit(void);
 void pciem_intercept_add(struct pciem_bar *bar);
 void pciem_intercept_remove(struct pciem_bar *bar);
 bool pciem_intercept_wants(phys_addr_t phys, unsigned long size);
+int pciem_intercept_copy(phys_addr_t phys, void *buf, size_t len, bool write);
 void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			    unsigned long va);
 void pciem_intercept_unmapped(unsigned long va);
+
+/* iommu.c */
+bool pciem_dma_passthrough(void);
+int pciem_iommu_init(struct pciem_iommu *mmu);
+void pciem_iommu_attach(struct pciem_iommu *mmu, struct pci_dev *pdev);
+void pciem_iommu_destroy(struct pciem_iommu *mmu, struct pci_dev *pdev);
+struct pciem_dma_map *pciem_iommu_find(struct pciem_iommu *mmu, u64 iova);
+
+/* dma.c: the device side of DMA */
+int pciem_dma_ioctl(struct pciem_device *dev, void __user *arg);
+int pciem_dma_atomic_ioctl(struct pciem_device *dev, void __user *arg);
+
+/* p2p.c */
+int pciem_p2p_ioctl(struct pciem_device *dev, void __user *arg);
 
 /* region.c */
 int pciem_region_add(struct pciem_device *dev,

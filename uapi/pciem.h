@@ -150,6 +150,12 @@ struct pciem_config_space {
 #define PCIEM_EVENT_DROPPED		16
 /* Extension: the synchronous read with this seq got no answer in time. */
 #define PCIEM_EVENT_READ_TIMEOUT	17
+/*
+ * Extension: a DMA or DMA_ATOMIC touched memory the driver had not mapped
+ * for that access, and was refused with EFAULT.  offset is the IOVA, size
+ * the length, data the access: PCIEM_DMA_FLAG_READ and/or _WRITE.
+ */
+#define PCIEM_EVENT_DMA_FAULT		18
 
 /* PCIEM_EVENT_RESET data: why the function was reset. */
 #define PCIEM_RESET_FLR			1	/* Function Level Reset */
@@ -232,6 +238,13 @@ struct pciem_dma_op {
 #define PCIEM_ATOMIC_FETCH_AND	5
 #define PCIEM_ATOMIC_FETCH_OR	6
 #define PCIEM_ATOMIC_FETCH_XOR	7
+/*
+ * Extension: pciem_dma_atomic.op_type is one of the operations above, the
+ * target 8 bytes wide; with PCIEM_ATOMIC_WIDTH_32 or'ed in, it is 4 bytes
+ * wide and operand and compare must fit in 32 bits.
+ */
+#define PCIEM_ATOMIC_OP_MASK	0xff
+#define PCIEM_ATOMIC_WIDTH_32	(1u << 8)
 
 struct pciem_dma_atomic {
 	uint64_t guest_iova;
