@@ -28,6 +28,7 @@
  *                            1, 2, 3...: each successful RESPOND counts one
  *   answered                 "ok N": reads answered so far
  *   mmiocheck OFF N          check a driver's "mmioflood N BAR OFF" stream
+ *   dmaw, dmar, patsum, atomic, atomicadd, p2p: see lib/dma_cmd.c
  *   exit
  *
  * With --counter the process is the walkthrough's counter device: a write
@@ -50,6 +51,7 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
+#include "dma_cmd.h"
 #include "event_log.h"
 #include "pattern.h"
 #include "pciem.h"
@@ -492,7 +494,7 @@ static void serve(struct dev_state *st, const char *fifo)
 			uint32_t index = bar;
 
 			reply_errno(ioctl(st->fd, PCIEM_IOCTL_CLEAR_REGIONS, &index));
-		} else {
+		} else if (!dma_cmd_serve(st->fd, line)) {
 			serve_events(st, cmd, bar, off, width, n, line);
 		}
 		fflush(stdout);

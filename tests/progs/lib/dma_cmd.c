@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DMA commands of the scriptable device process, each answered with one
+ * line, "ok ..." or "err ERRNO-NAME":
+ *
+ *   dmaw IOVA LEN SEED     DMA the byte pattern of SEED to IOVA; "ok SUM"
+ *   dmar IOVA LEN          DMA LEN bytes from IOVA; "ok SUM"
+ *   patsum LEN SEED        "ok SUM" of LEN pattern bytes, to compare with
+ *   atomic OP IOVA OPERAND COMPARE WIDTH
+ *                          DMA_ATOMIC (OP: add sub swap cas and or xor, or
+ *                          a number; WIDTH 4 or 8); "ok OLD"
+ *   atomicadd IOVA N WIDTH N fetch-adds of 1; "ok"
+ *   p2p r|w PHYS LEN SEED  P2P read ("ok SUM") or write of the pattern
+ *
+ * SUM is the FNV-1a checksum of the bytes moved (lib/pattern.h), as the
+ * test drivers print it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "dma_cmd.h"
+#include "pattern.h"
+#include "pciem.h"
+
+static uint8_t *pattern_buf(uint64_t len, uint32_t seed)
+{
+	uint8_t *buf = malloc(len ? len : 1);
+
+	uint32_t word = 0;
+
+	for (uint64_t j = 0; buf && j < len; j++) {
+		if (!(j % 4))
+			word = pciem_pattern(seed, (uint32_t)(j / 4));
+		buf[j] = (uint8_t)(word >> (8 * (j % 4)));
+	}
+	return buf;
+}
+
+static void reply_sum(int ret, const uint8_t *buf, uint64_t len)
+{
+	if (ret < 0)
+		printf("err %s\n", strerrorname_np(errno));
+	else
+		printf("ok %#" PRIx64 "\n", pciem_fnv(PCIEM_FNV_INIT, buf, len));
+}
+
+static void dma_rw(int fd, uint64_t iova, uint64_t len, bool write,
+		   uint32_t seed)
+{
+	uint8_t *buf = write ? pattern_buf(len, seed) : calloc(1, len ? len : 1);
+	struct pciem_dma_op op = {
+		.guest_iova = iova,
+		.user_addr = (uintptr_t)buf,
+		.length = (uint32_t)len,
+		.flags = write ? PCIEM_DMA_FLAG_WRITE : PCIEM_DMA_FLAG_READ,
+	};
+
+	if (!buf) {
+		printf("err ENOMEM\n");
+		return;
+	}
+	reply_sum(ioctl(fd, PCIEM_IOCTL_DMA, &op), buf, len);
+	free(buf);
+}
+
+static void p2p_rw(int fd, uint64_t phys, uint64_t len, bool write,
+		   uint32_t seed)
+{
+	uint8_t *buf = write ? pattern_buf(len, seed) : calloc(1, len ? len : 1);
+	struct pciem_p2p_op_user op = {
+		.target_phys_addr = phys,
+		.user_addr = (uintptr_t)buf,
+		.length = (uint32_t)len,
+		.flags = write ? PCIEM_DMA_FLAG_WRITE : PCIEM_DMA_FLAG_READ,
+	};
+
+	if (!buf) {
+		printf("err ENOMEM\n");
+		return;
+	}
+	reply_sum(ioctl(fd, PCIEM_IOCTL_P2P, &op), buf, len);
+	free(buf);
+}
+
+static int atomic_op_type(const char *name, unsigned int width)
+{
+	static const char *const names[] = {
+		[PCIEM_ATOMIC_FETCH_ADD] = "add", [PCIEM_ATOMIC_FETCH_SUB] = "sub",
+		[PCIEM_ATOMIC_SWAP] = "swap", [PCIEM_ATOMIC_CAS] = "cas",
+		[PCIEM_ATOMIC_FETCH_AND] = "and", [PCIEM_ATOMIC_FETCH_OR] = "or",
+		[PCIEM_ATOMIC_FETCH_XOR] = "xor",
+	};
+	int op = -1;
+
+	for (unsigned int i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			op = (int)i;
+	if (op < 0)
+		op = (int)strtol(name, NULL, 0);
+	return op | (width == 4 ? PCIEM_ATOMIC_WIDTH_32 : 0);
+}
+
+static void atomic_add_loop(int fd, uint64_t iova, uint64_t n,
+			    unsigned int width)
+{
+	struct pciem_dma_atomic a = {
+		.guest_iova = iova,
+		.operand = 1,
+		.op_type = (uint32_t)atomic_op_type("add", width),
+	};
+
+	for (uint64_t i = 0; i < n; i++) {
+		if (ioctl(fd, PCIEM_IOCTL_DMA_ATOMIC, &a) < 0) {
+			printf("err %s after %" PRIu64 "\n",
+			       strerrorname_np(errno), i);
+			return;
+		}
+	}
+	printf("ok\n");
+}
+
+bool dma_cmd_serve(int fd, const char *line)
+{
+	unsigned long long a = 0, b = 0, c = 0, d = 0;
+	char cmd[16], word[16];
+	int n;
+
+	if (sscanf(line, "%15s", cmd) != 1)
+		return false;
+	if (!strcmp(cmd, "dmaw") &&
+	    sscanf(line, "%*s %lli %lli %lli", &a, &b, &c) == 3) {
+		dma_rw(fd, a, b, true, (uint32_t)c);
+	} else if (!strcmp(cmd, "dmar") &&
+		   sscanf(line, "%*s %lli %lli", &a, &b) == 2) {
+		dma_rw(fd, a, b, false, 0);
+	} else if (!strcmp(cmd, "patsum") &&
+		   sscanf(line, "%*s %lli %lli", &a, &b) == 2) {
+		uint8_t *buf = pattern_buf(a, (uint32_t)b);
+
+		reply_sum(buf ? 0 : -1, buf, a);
+		free(buf);
+	} else if (!strcmp(cmd, "atomic") &&
+		   sscanf(line, "%*s %15s %lli %lli %lli %lli", word, &a, &b, &c,
+			  &d) == 5) {
+		struct pciem_dma_atomic at = {
+			.guest_iova = a,
+			.operand = b,
+			.compare = c,
+			.op_type = (uint32_t)atomic_op_type(word, (unsigned int)d),
+		};
+
+		if (ioctl(fd, PCIEM_IOCTL_DMA_ATOMIC, &at) < 0)
+			printf("err %s\n", strerrorname_np(errno));
+		else
+			printf("ok %#" PRIx64 "\n", at.result);
+	} else if (!strcmp(cmd, "atomicadd") &&
+		   sscanf(line, "%*s %lli %lli %lli", &a, &b, &c) == 3) {
+		atomic_add_loop(fd, a, b, (unsigned int)c);
+	} else if (!strcmp(cmd, "p2p") &&
+		   (n = sscanf(line, "%*s %15s %lli %lli %lli", word, &a, &b,
+			       &c)) >= 3 && (word[0] == 'r' || word[0] == 'w')) {
+		p2p_rw(fd, a, b, word[0] == 'w', (uint32_t)c);
+	} else {
+		return false;
+	}
+	return true;
+}
