@@ -404,9 +404,8 @@ static int cmd_buf(struct dma_test *t, struct dma_test_buf *b, char **argv,
 	} else if (!strcmp(argv[0], "sum") && argc == 4) {
 		return cmd_sum(t, b, a[0], a[1]);
 	} else if (!strcmp(argv[0], "phys") && argc == 2) {
-		phys_addr_t phys = buf_phys(b);
-
-		snprintf(t->result, sizeof(t->result), "%pa\n", &phys);
+		snprintf(t->result, sizeof(t->result), "%#llx\n",
+			 (u64)buf_phys(b));
 	} else if (!strcmp(argv[0], "get") && argc == 4) {
 		if (check_word(b, a[0], a[1]))
 			return -EINVAL;

@@ -102,6 +102,69 @@ static void expect_ok(const char *what, int fd, unsigned long req, void *arg)
 	}
 }
 
+/* DMA, DMA_ATOMIC and P2P on a registered device without a driver. */
+static void dma(int fd)
+{
+	char buf[64];
+	struct pciem_dma_op op = {
+		.guest_iova = 0x80000000, .user_addr = (uintptr_t)buf,
+		.length = sizeof(buf), .flags = PCIEM_DMA_FLAG_READ,
+	};
+	struct pciem_dma_atomic at = {
+		.guest_iova = 0x80000000, .op_type = PCIEM_ATOMIC_FETCH_ADD,
+	};
+	struct pciem_p2p_op_user p2p = {
+		.target_phys_addr = 0x100000000ULL, .user_addr = (uintptr_t)buf,
+		.length = sizeof(buf), .flags = PCIEM_DMA_FLAG_WRITE,
+	};
+
+	op.pasid = 1;
+	expect("DMA with a PASID", fd, PCIEM_IOCTL_DMA, &op, EOPNOTSUPP,
+	       "DMA: pasid 1, but PASIDs are not supported");
+	op.pasid = 0;
+	op.flags = PCIEM_DMA_FLAG_READ | PCIEM_DMA_FLAG_WRITE;
+	expect("DMA with both direction flags", fd, PCIEM_IOCTL_DMA, &op,
+	       EINVAL, "DMA: flags 0x3, want PCIEM_DMA_FLAG_READ or _WRITE");
+	op.flags = PCIEM_DMA_FLAG_READ;
+	op.reserved = 1;
+	expect("DMA with a reserved field set", fd, PCIEM_IOCTL_DMA, &op,
+	       EINVAL, "DMA: reserved field must be 0");
+	op.reserved = 0;
+	op.user_addr = 0xffffffff81000000ULL;
+	expect("DMA into kernel memory", fd, PCIEM_IOCTL_DMA, &op, EFAULT,
+	       "is not user memory");
+	op.user_addr = (uintptr_t)buf;
+	op.length = 0;
+	expect_ok("DMA of 0 bytes does nothing", fd, PCIEM_IOCTL_DMA, &op);
+
+	at.pasid = 2;
+	expect("DMA_ATOMIC with a PASID", fd, PCIEM_IOCTL_DMA_ATOMIC, &at,
+	       EOPNOTSUPP, "DMA_ATOMIC: pasid 2, but PASIDs are not supported");
+	at.pasid = 0;
+	at.op_type = 8;
+	expect("DMA_ATOMIC op 8", fd, PCIEM_IOCTL_DMA_ATOMIC, &at, EINVAL,
+	       "DMA_ATOMIC: unknown op_type 0x8");
+	at.op_type = PCIEM_ATOMIC_SWAP | 0x200;
+	expect("DMA_ATOMIC unknown op_type bits", fd, PCIEM_IOCTL_DMA_ATOMIC,
+	       &at, EINVAL, "DMA_ATOMIC: unknown op_type 0x203");
+	at.op_type = PCIEM_ATOMIC_SWAP | PCIEM_ATOMIC_WIDTH_32;
+	at.operand = 1ULL << 32;
+	expect("DMA_ATOMIC 32-bit with a 64-bit operand", fd,
+	       PCIEM_IOCTL_DMA_ATOMIC, &at, EINVAL,
+	       "32-bit operation with a 64-bit operand or compare value");
+	at.operand = 0;
+	at.op_type = PCIEM_ATOMIC_FETCH_ADD;
+	at.guest_iova = 0x80000004;
+	expect("DMA_ATOMIC misaligned", fd, PCIEM_IOCTL_DMA_ATOMIC, &at, EINVAL,
+	       "DMA_ATOMIC: IOVA 0x80000004 is not aligned to 8 bytes");
+
+	expect("P2P with p2p_regions empty", fd, PCIEM_IOCTL_P2P, &p2p, EPERM,
+	       "P2P: 0x100000000+64 is outside the ranges of the p2p_regions parameter");
+	p2p.flags = 0;
+	expect("P2P without a direction", fd, PCIEM_IOCTL_P2P, &p2p, EINVAL,
+	       "P2P: flags 0x0, want PCIEM_DMA_FLAG_READ or _WRITE");
+}
+
 static int open_dev(void)
 {
 	int fd = open("/dev/pciem", O_RDWR | O_CLOEXEC);
@@ -196,6 +259,9 @@ static void order(void)
 	expect("GET_DEVICE_INFO before REGISTER", fd,
 	       PCIEM_IOCTL_GET_DEVICE_INFO, &info, EBADFD,
 	       "GET_DEVICE_INFO: not allowed before CREATE_DEVICE");
+	expect("DMA before REGISTER", fd, PCIEM_IOCTL_DMA,
+	       &(struct pciem_dma_op){ .flags = PCIEM_DMA_FLAG_READ }, EBADFD,
+	       "DMA: the device is not registered");
 	expect("INJECT_IRQ before REGISTER", fd, PCIEM_IOCTL_INJECT_IRQ,
 	       &(struct pciem_irq_inject){ 0 }, EBADFD,
 	       "INJECT_IRQ: not allowed before CREATE_DEVICE");
@@ -305,6 +371,7 @@ static void order(void)
 		if (m != MAP_FAILED)
 			munmap(m, sizeof(struct pciem_shared_ring));
 	}
+	dma(fd);
 	close(inst);
 	close(fd);
 }
