@@ -123,47 +123,59 @@ static void atomic_add_loop(int fd, uint64_t iova, uint64_t n,
 	printf("ok\n");
 }
 
+/* Up to four numbers after the command (and its word, if @word). */
+static int numbers(const char *line, char *word, unsigned long long *v)
+{
+	char tok[5][24];
+	int n = sscanf(line, "%*s %23s %23s %23s %23s %23s", tok[0], tok[1],
+		       tok[2], tok[3], tok[4]);
+	int first = word ? 1 : 0;
+
+	if (word && n >= 1)
+		snprintf(word, 24, "%s", tok[0]);
+	for (int i = first; i < n; i++) {
+		char *end;
+
+		v[i - first] = strtoull(tok[i], &end, 0);
+		if (*end)
+			return -1;
+	}
+	return n - first;
+}
+
 bool dma_cmd_serve(int fd, const char *line)
 {
-	unsigned long long a = 0, b = 0, c = 0, d = 0;
-	char cmd[16], word[16];
-	int n;
+	unsigned long long v[5] = { 0 };
+	char cmd[16], word[24] = "";
 
 	if (sscanf(line, "%15s", cmd) != 1)
 		return false;
-	if (!strcmp(cmd, "dmaw") &&
-	    sscanf(line, "%*s %lli %lli %lli", &a, &b, &c) == 3) {
-		dma_rw(fd, a, b, true, (uint32_t)c);
-	} else if (!strcmp(cmd, "dmar") &&
-		   sscanf(line, "%*s %lli %lli", &a, &b) == 2) {
-		dma_rw(fd, a, b, false, 0);
-	} else if (!strcmp(cmd, "patsum") &&
-		   sscanf(line, "%*s %lli %lli", &a, &b) == 2) {
-		uint8_t *buf = pattern_buf(a, (uint32_t)b);
+	if (!strcmp(cmd, "dmaw") && numbers(line, NULL, v) == 3) {
+		dma_rw(fd, v[0], v[1], true, (uint32_t)v[2]);
+	} else if (!strcmp(cmd, "dmar") && numbers(line, NULL, v) == 2) {
+		dma_rw(fd, v[0], v[1], false, 0);
+	} else if (!strcmp(cmd, "patsum") && numbers(line, NULL, v) == 2) {
+		uint8_t *buf = pattern_buf(v[0], (uint32_t)v[1]);
 
-		reply_sum(buf ? 0 : -1, buf, a);
+		reply_sum(buf ? 0 : -1, buf, v[0]);
 		free(buf);
-	} else if (!strcmp(cmd, "atomic") &&
-		   sscanf(line, "%*s %15s %lli %lli %lli %lli", word, &a, &b, &c,
-			  &d) == 5) {
+	} else if (!strcmp(cmd, "atomic") && numbers(line, word, v) == 4) {
 		struct pciem_dma_atomic at = {
-			.guest_iova = a,
-			.operand = b,
-			.compare = c,
-			.op_type = (uint32_t)atomic_op_type(word, (unsigned int)d),
+			.guest_iova = v[0],
+			.operand = v[1],
+			.compare = v[2],
+			.op_type = (uint32_t)atomic_op_type(word, (unsigned int)v[3]),
 		};
 
 		if (ioctl(fd, PCIEM_IOCTL_DMA_ATOMIC, &at) < 0)
 			printf("err %s\n", strerrorname_np(errno));
 		else
 			printf("ok %#" PRIx64 "\n", at.result);
-	} else if (!strcmp(cmd, "atomicadd") &&
-		   sscanf(line, "%*s %lli %lli %lli", &a, &b, &c) == 3) {
-		atomic_add_loop(fd, a, b, (unsigned int)c);
-	} else if (!strcmp(cmd, "p2p") &&
-		   (n = sscanf(line, "%*s %15s %lli %lli %lli", word, &a, &b,
-			       &c)) >= 3 && (word[0] == 'r' || word[0] == 'w')) {
-		p2p_rw(fd, a, b, word[0] == 'w', (uint32_t)c);
+	} else if (!strcmp(cmd, "atomicadd") && numbers(line, NULL, v) == 3) {
+		atomic_add_loop(fd, v[0], v[1], (unsigned int)v[2]);
+	} else if (!strcmp(cmd, "p2p") && numbers(line, word, v) >= 2 &&
+		   (!strcmp(word, "r") || !strcmp(word, "w"))) {
+		p2p_rw(fd, v[0], v[1], word[0] == 'w', (uint32_t)v[2]);
 	} else {
 		return false;
 	}
