@@ -58,7 +58,7 @@ static int p2p_regions_set(const char *val, const struct kernel_param *kp)
 	if (!copy)
 		return -ENOMEM;
 	s = strim(copy);
-	while (*s && (tok = strsep(&s, ","))) {
+	while (s && *s && (tok = strsep(&s, ","))) {
 		if (n == P2P_MAX_REGIONS || parse_region(tok, &regions[n])) {
 			ret = -EINVAL;
 			break;
