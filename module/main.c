@@ -121,6 +121,8 @@ static int __init pciem_init(void)
 	ret = misc_register(&pciem_misc);
 	if (ret)
 		goto err_bus;
+	if (pciem_dma_passthrough())
+		pr_warn("dma_passthrough is on: devices reach all RAM by physical address, unchecked\n");
 	return 0;
 
 err_bus:
