@@ -31,6 +31,9 @@
  *                              result: FNV-1a of its pages' bytes
  *   mask BITS                  dma_set_mask_and_coherent() (probe sets 64)
  *
+ * mmap() of the file "coherent0" maps buffer 0, if it is coherent, with
+ * dma_mmap_coherent(); unmap it before freeing the buffer.
+ *
  * OFF and LEN are relative to the mapped range (byte 0 = the buffer's
  * first mapped byte).  Numbers take a 0x prefix.  A command that fails
  * returns its errno and leaves "err ..." as the result.
@@ -495,11 +498,47 @@ static ssize_t dma_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_ADMIN_RW(dma);
 
+/* mmap() of the file coherent0: dma_mmap_coherent() of buffer 0. */
+static int coherent0_mmap(struct file *file, struct kobject *kobj,
+			  struct bin_attribute *attr,
+			  struct vm_area_struct *vma)
+{
+	struct dma_test *t = dev_get_drvdata(kobj_to_dev(kobj));
+	struct dma_test_buf *b = &t->bufs[0];
+	int ret = -ENODEV;
+
+	mutex_lock(&t->lock);
+	if (b->kind == BUF_COHERENT)
+		ret = dma_mmap_coherent(&t->pdev->dev, vma, b->cpu, b->iova,
+					b->size);
+	mutex_unlock(&t->lock);
+	return ret;
+}
+
+static struct bin_attribute bin_attr_coherent0 = {
+	.attr = { .name = "coherent0", .mode = 0600 },
+	.mmap = coherent0_mmap,
+};
+
 static struct attribute *dma_test_attrs[] = {
 	&dev_attr_dma.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(dma_test);
+
+static struct bin_attribute *dma_test_bin_attrs[] = {
+	&bin_attr_coherent0,
+	NULL,
+};
+
+static const struct attribute_group dma_test_group = {
+	.attrs = dma_test_attrs,
+	.bin_attrs = dma_test_bin_attrs,
+};
+
+static const struct attribute_group *dma_test_groups[] = {
+	&dma_test_group,
+	NULL,
+};
 
 static int dma_test_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {

@@ -11,6 +11,8 @@
  *                          a number; WIDTH 4 or 8); "ok OLD"
  *   atomicadd IOVA N WIDTH N fetch-adds of 1; "ok"
  *   p2p r|w PHYS LEN SEED  P2P read ("ok SUM") or write of the pattern
+ *   mmapsum PATH LEN       mmap() LEN bytes of PATH (a driver's file) and
+ *                          read them: "ok SUM"
  *
  * SUM is the FNV-1a checksum of the bytes moved (lib/pattern.h), as the
  * test drivers print it.
@@ -20,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "dma_cmd.h"
 #include "pattern.h"
@@ -123,16 +128,33 @@ static void atomic_add_loop(int fd, uint64_t iova, uint64_t n,
 	printf("ok\n");
 }
 
+static void mmap_sum(const char *path, uint64_t len)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	void *p = MAP_FAILED;
+
+	if (fd >= 0)
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		printf("err %s\n", strerrorname_np(errno));
+	} else {
+		printf("ok %#" PRIx64 "\n", pciem_fnv(PCIEM_FNV_INIT, p, len));
+		munmap(p, len);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Up to four numbers after the command (and its word, if @word). */
 static int numbers(const char *line, char *word, unsigned long long *v)
 {
-	char tok[5][24];
-	int n = sscanf(line, "%*s %23s %23s %23s %23s %23s", tok[0], tok[1],
+	char tok[5][128];
+	int n = sscanf(line, "%*s %127s %127s %127s %127s %127s", tok[0], tok[1],
 		       tok[2], tok[3], tok[4]);
 	int first = word ? 1 : 0;
 
 	if (word && n >= 1)
-		snprintf(word, 24, "%s", tok[0]);
+		snprintf(word, 128, "%s", tok[0]);
 	for (int i = first; i < n; i++) {
 		char *end;
 
@@ -146,7 +168,7 @@ static int numbers(const char *line, char *word, unsigned long long *v)
 bool dma_cmd_serve(int fd, const char *line)
 {
 	unsigned long long v[5] = { 0 };
-	char cmd[16], word[24] = "";
+	char cmd[16], word[128] = "";
 
 	if (sscanf(line, "%15s", cmd) != 1)
 		return false;
@@ -173,6 +195,8 @@ bool dma_cmd_serve(int fd, const char *line)
 			printf("ok %#" PRIx64 "\n", at.result);
 	} else if (!strcmp(cmd, "atomicadd") && numbers(line, NULL, v) == 3) {
 		atomic_add_loop(fd, v[0], v[1], (unsigned int)v[2]);
+	} else if (!strcmp(cmd, "mmapsum") && numbers(line, word, v) == 1) {
+		mmap_sum(word, v[0]);
 	} else if (!strcmp(cmd, "p2p") && numbers(line, word, v) >= 2 &&
 		   (!strcmp(word, "r") || !strcmp(word, "w"))) {
 		p2p_rw(fd, v[0], v[1], word[0] == 'w', (uint32_t)v[2]);

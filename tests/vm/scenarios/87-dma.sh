@@ -94,6 +94,16 @@ sum=$(drv_read "$a" dma)
 drv "$a" dma "sgtable 4"
 is "dma_get_sgtable() describes the coherent buffer's pages" \
 	"$(drv_read "$a" dma)" "$sum"
+drv "$a" dma "free 4"
+for size in 4096 20000; do
+	drv "$a" dma "coherent 0 $size"
+	drv "$a" dma "fill 0 $size"
+	drv "$a" dma "sum 0 0 $size"
+	is "dma_mmap_coherent() of a $size-byte buffer: user space sees its bytes" \
+		"$(dev_cmd d "mmapsum /sys/bus/pci/devices/$a/coherent0 $size")" \
+		"ok $(drv_read "$a" dma)"
+	drv "$a" dma "free 0"
+done
 check "syncs of a live mapping are accepted" drv "$a" dma "sync 6 cpu"
 check "in both directions" drv "$a" dma "sync 6 device"
 is "no DMA faults were reported" "$(dmesg | grep -c 'DMA fault')" 0
