@@ -112,12 +112,20 @@ static void pciem_attach_work(struct work_struct *work)
 	pci_unlock_rescan_remove();
 }
 
+/* Context: under the device's lock, once the device is on its bus. */
+void pciem_bus_attach(struct pciem_device *dev)
+{
+	dev->attach_queued = true;
+	queue_work(system_unbound_wq, &dev->attach_work);
+}
+
 /**
  * pciem_bus_add - put a device on a new virtual root bus
  * @dev: device with its BAR windows allocated
  *
  * Enumerates the bus synchronously, so the device is in sysfs when
- * REGISTER returns; drivers bind shortly after, from a work item.
+ * REGISTER returns; drivers bind shortly after, from a work item, or after
+ * PCIEM_IOCTL_ATTACH with PCIEM_CREATE_DEFER_ATTACH.
  */
 int pciem_bus_add(struct pciem_device *dev)
 {
@@ -192,7 +200,8 @@ int pciem_bus_add(struct pciem_device *dev)
 	INIT_WORK(&dev->attach_work, pciem_attach_work);
 	pci_unlock_rescan_remove();
 
-	queue_work(system_unbound_wq, &dev->attach_work);
+	if (!(dev->flags & PCIEM_CREATE_DEFER_ATTACH))
+		pciem_bus_attach(dev);
 	pci_info(dev->pdev, "PCIem device %04x:%04x registered\n",
 		 dev->config.vendor_id, dev->config.device_id);
 	return 0;

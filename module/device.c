@@ -105,9 +105,9 @@ static int ioctl_create(struct pciem_device *dev, void __user *arg)
 		pciem_user_err("CREATE_DEVICE: this fd already has a device; open /dev/pciem again for another");
 		return -EEXIST;
 	}
-	if (req.flags & ~PCIEM_CREATE_CONFIG_READ_EVENTS) {
+	if (req.flags & ~PCIEM_CREATE_FLAGS) {
 		pciem_user_err("CREATE_DEVICE: unknown flags 0x%x",
-			       req.flags & ~PCIEM_CREATE_CONFIG_READ_EVENTS);
+			       req.flags & ~PCIEM_CREATE_FLAGS);
 		return -EINVAL;
 	}
 	if (req.mode != PCIEM_MODE_VIRTUAL_ROOT_BUS) {
@@ -540,6 +540,24 @@ static int ioctl_respond(struct pciem_device *dev, void __user *arg)
 	return pciem_sync_respond(dev, &rsp);
 }
 
+static int ioctl_attach(struct pciem_device *dev)
+{
+	int ret = require_registered(dev, "ATTACH");
+
+	if (ret)
+		return ret;
+	if (!(dev->flags & PCIEM_CREATE_DEFER_ATTACH)) {
+		pciem_user_err("ATTACH: the device was not created with PCIEM_CREATE_DEFER_ATTACH");
+		return -EINVAL;
+	}
+	if (dev->attach_queued) {
+		pciem_user_err("ATTACH: drivers may already bind");
+		return -EBUSY;
+	}
+	pciem_bus_attach(dev);
+	return 0;
+}
+
 static int ioctl_get_device_info(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_device_info info = {};
@@ -605,6 +623,9 @@ long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 		break;
 	case PCIEM_IOCTL_CLEAR_REGIONS:
 		ret = ioctl_clear_regions(dev, arg);
+		break;
+	case PCIEM_IOCTL_ATTACH:
+		ret = ioctl_attach(dev);
 		break;
 	case PCIEM_IOCTL_RESPOND:
 		/* Not under dev->lock: a RESPOND must never wait for a builder. */

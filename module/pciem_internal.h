@@ -250,6 +250,7 @@ struct pciem_device {
 	struct pciem_irq irq;
 	struct pciem_iommu iommu;
 	struct work_struct attach_work;
+	bool attach_queued;		/* under @lock */
 	bool removing;			/* under pci_lock_rescan_remove() */
 };
 
@@ -291,6 +292,7 @@ void pciem_irq_config_written(struct pciem_device *dev, int where, int size);
 int pciem_bus_init(void);
 void pciem_bus_exit(void);
 int pciem_bus_add(struct pciem_device *dev);
+void pciem_bus_attach(struct pciem_device *dev);
 void pciem_bus_remove(struct pciem_device *dev);
 
 /* bar.c */

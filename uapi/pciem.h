@@ -45,6 +45,14 @@
 
 /* pciem_create_device.flags */
 #define PCIEM_CREATE_CONFIG_READ_EVENTS	(1u << 0)	/* post CONFIG_READ events */
+/*
+ * Drivers bind at PCIEM_IOCTL_ATTACH, not right after REGISTER, so the
+ * process can fill BAR memory (register reset values) before a probe reads
+ * it.
+ */
+#define PCIEM_CREATE_DEFER_ATTACH	(1u << 1)
+#define PCIEM_CREATE_FLAGS		(PCIEM_CREATE_CONFIG_READ_EVENTS | \
+					 PCIEM_CREATE_DEFER_ATTACH)
 
 struct pciem_create_device {
 	uint32_t flags;		/* PCIEM_CREATE_* */
@@ -372,5 +380,7 @@ struct pciem_region_config {
 /* Remove every region of one BAR (argument: the BAR index). */
 #define PCIEM_IOCTL_CLEAR_REGIONS _IOW(PCIEM_IOCTL_MAGIC, 34, uint32_t)
 #define PCIEM_IOCTL_RESPOND _IOW(PCIEM_IOCTL_MAGIC, 35, struct pciem_response)
+/* Let drivers bind to a device created with PCIEM_CREATE_DEFER_ATTACH. */
+#define PCIEM_IOCTL_ATTACH _IO(PCIEM_IOCTL_MAGIC, 36)
 
 #endif /* PCIEM_UAPI_PCIEM_H */

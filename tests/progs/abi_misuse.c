@@ -259,6 +259,8 @@ static void order(void)
 	expect("GET_DEVICE_INFO before REGISTER", fd,
 	       PCIEM_IOCTL_GET_DEVICE_INFO, &info, EBADFD,
 	       "GET_DEVICE_INFO: not allowed before CREATE_DEVICE");
+	expect("ATTACH before REGISTER", fd, PCIEM_IOCTL_ATTACH, NULL, EBADFD,
+	       "ATTACH: not allowed before CREATE_DEVICE");
 	expect("DMA before REGISTER", fd, PCIEM_IOCTL_DMA,
 	       &(struct pciem_dma_op){ .flags = PCIEM_DMA_FLAG_READ }, EBADFD,
 	       "DMA: the device is not registered");
@@ -273,9 +275,9 @@ static void order(void)
 	       &(struct pciem_watchpoint_config){ .width = 4,
 			.flags = PCIEM_WP_FLAG_BAR_KPROBES }, EBADFD,
 	       "SET_WATCHPOINT: not allowed before CREATE_DEVICE");
-	c.flags = 2;
+	c.flags = 4;
 	expect("CREATE_DEVICE with unknown flags", fd,
-	       PCIEM_IOCTL_CREATE_DEVICE, &c, EINVAL, "unknown flags 0x2");
+	       PCIEM_IOCTL_CREATE_DEVICE, &c, EINVAL, "unknown flags 0x4");
 	c.flags = 0;
 	c.mode = 1;
 	expect("CREATE_DEVICE with unknown mode", fd,
@@ -372,6 +374,9 @@ static void order(void)
 			munmap(m, sizeof(struct pciem_shared_ring));
 	}
 	dma(fd);
+	expect("ATTACH without PCIEM_CREATE_DEFER_ATTACH", fd, PCIEM_IOCTL_ATTACH,
+	       NULL, EINVAL,
+	       "ATTACH: the device was not created with PCIEM_CREATE_DEFER_ATTACH");
 	close(inst);
 	close(fd);
 }

@@ -24,6 +24,7 @@
  *   region BAR OFF SIZE WIDTH MODE FLAGS WMASK W1C
  *                            ADD_REGION: "ok" or "err ERRNO-NAME"
  *   unregion BAR             CLEAR_REGIONS
+ *   attach                   ATTACH (with --defer-attach): "ok" or "err ERRNO-NAME"
  *   answer BAR OFF           answer synchronous reads of that register with
  *                            1, 2, 3...: each successful RESPOND counts one
  *   answered                 "ok N": reads answered so far
@@ -89,7 +90,7 @@ static void usage(void)
 		"                 [--rev N] [--bar N:SIZE[:64][:pref]]... [--msi N[:64][:mask]]\n"
 		"                 [--msix N:BAR:TABLE:PBA] [--pm] [--pcie[=flr]] [--cmd FIFO]\n"
 		"                 [--watch BAR:OFF:WIDTH]... [--counter] [--config-reads]\n"
-		"                 [--slow-us N]\n");
+		"                 [--slow-us N] [--defer-attach]\n");
 	exit(2);
 }
 
@@ -490,6 +491,8 @@ static void serve(struct dev_state *st, const char *fifo)
 		} else if (!strcmp(cmd, "answered")) {
 			printf("ok %llu\n",
 			       (unsigned long long)atomic_load(&st->answered));
+		} else if (!strcmp(cmd, "attach")) {
+			reply_errno(ioctl(st->fd, PCIEM_IOCTL_ATTACH, 0));
 		} else if (!strcmp(cmd, "unregion") && n == 2) {
 			uint32_t index = bar;
 
@@ -519,6 +522,7 @@ int main(int argc, char **argv)
 		{ "counter", no_argument, NULL, 'k' },
 		{ "config-reads", no_argument, NULL, 'R' },
 		{ "slow-us", required_argument, NULL, 'S' },
+		{ "defer-attach", no_argument, NULL, 'D' },
 		{ 0 }
 	};
 	struct pciem_config_space cfg = {
@@ -540,6 +544,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--config-reads"))
 			create.flags |= PCIEM_CREATE_CONFIG_READ_EVENTS;
+		else if (!strcmp(argv[i], "--defer-attach"))
+			create.flags |= PCIEM_CREATE_DEFER_ATTACH;
 	xioctl(st.fd, PCIEM_IOCTL_CREATE_DEVICE, &create, "CREATE_DEVICE");
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -603,6 +609,7 @@ int main(int argc, char **argv)
 			st.counter_device = true;
 			break;
 		case 'R':
+		case 'D':
 			break;	/* handled before CREATE_DEVICE */
 		case 'S':
 			slow_us = strtoul(optarg, NULL, 0);
