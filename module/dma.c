@@ -8,9 +8,10 @@
  * the device process (PCIEM_EVENT_DMA_FAULT) and in dmesg, as an IOMMU
  * reports a translation fault.
  *
- * Data moves through a small bounce buffer, chunk by chunk: the user copy
- * may fault and sleep, the copy into the driver's memory happens under the
- * IOMMU lock, so an unmap waits for a chunk in flight and never for more.
+ * Data moves chunk by chunk: the process's pages of a chunk are pinned
+ * first (that may fault and sleep), then copied from or to the driver's
+ * memory under the IOMMU lock, so an unmap waits for a chunk in flight
+ * and never for more.
  *
  * These ioctls do not take the device's build lock: the device is
  * registered and stays so while the caller holds its fd.
@@ -18,9 +19,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ioport.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
-#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "pciem_internal.h"
@@ -116,75 +117,114 @@ static void dma_fault(struct pciem_device *dev, u64 iova, u64 len,
 	pciem_ring_post(&dev->ring, &ev);
 }
 
+/* The process's side of one chunk: its buffer's pages, pinned. */
+struct user_chunk {
+	struct page *pages[DMA_CHUNK / PAGE_SIZE + 1];
+	unsigned int npages;
+	unsigned int first;		/* the buffer's offset in pages[0] */
+};
+
+/* Copy @n bytes between the chunk at byte @uoff and @va. */
+static void copy_user_part(struct user_chunk *uc, size_t uoff, void *va,
+			   size_t n, bool to_memory)
+{
+	while (n) {
+		size_t pos = uc->first + uoff;
+		size_t k = min_t(size_t, n, PAGE_SIZE - offset_in_page(pos));
+		void *u = kmap_local_page(uc->pages[pos >> PAGE_SHIFT]);
+
+		if (to_memory)
+			memcpy(va, u + offset_in_page(pos), k);
+		else
+			memcpy(u + offset_in_page(pos), va, k);
+		kunmap_local(u);
+		va += k;
+		uoff += k;
+		n -= k;
+	}
+}
+
 /*
  * One chunk, checked and copied under the lock.  Returns NULL or why it
  * was refused (the mapping went away since the whole range was checked).
  */
-static const char *copy_chunk(struct pciem_iommu *mmu, u64 iova, void *buf,
-			      size_t len, u32 access, u64 *bad)
+static const char *copy_chunk(struct pciem_iommu *mmu, u64 iova,
+			      struct user_chunk *uc, size_t len, u32 access,
+			      u64 *bad)
 {
 	unsigned long flags;
 	const char *why;
+	size_t done = 0;
 
 	spin_lock_irqsave(&mmu->lock, flags);
 	why = check_range(mmu, iova, len, access, bad);
-	while (!why && len) {
-		struct pciem_dma_map *m = pciem_iommu_find(mmu, iova);
+	while (!why && done < len) {
+		struct pciem_dma_map *m = pciem_iommu_find(mmu, iova + done);
 		size_t avail, n;
-		void *va = map_va(m, iova, &avail);
+		void *va = map_va(m, iova + done, &avail);
 
-		n = min(len, avail);
-		if (access == PCIEM_DMA_FLAG_WRITE)
-			memcpy(va, buf, n);
-		else
-			memcpy(buf, va, n);
-		iova += n;
-		buf += n;
-		len -= n;
+		n = min(len - done, avail);
+		copy_user_part(uc, done, va, n, access == PCIEM_DMA_FLAG_WRITE);
+		done += n;
 	}
 	spin_unlock_irqrestore(&mmu->lock, flags);
 	return why;
 }
 
 /* With dma_passthrough the IOVA is a physical address; only RAM is allowed. */
-static const char *copy_phys(u64 phys, void *buf, size_t len, u32 access,
-			     u64 *bad)
+static const char *copy_phys(u64 phys, struct user_chunk *uc, size_t len,
+			     u32 access, u64 *bad)
 {
-	while (len) {
-		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(phys));
-		void *va;
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = min_t(size_t, len - done,
+				 PAGE_SIZE - offset_in_page(phys));
 
 		*bad = phys;
 		if (!phys_is_ram(phys))
 			return "not RAM";
-		va = phys_to_virt(phys);
-		if (access == PCIEM_DMA_FLAG_WRITE)
-			memcpy(va, buf, n);
-		else
-			memcpy(buf, va, n);
+		copy_user_part(uc, done, phys_to_virt(phys), n,
+			       access == PCIEM_DMA_FLAG_WRITE);
 		phys += n;
-		buf += n;
-		len -= n;
+		done += n;
 	}
 	return NULL;
 }
 
-static const char *transfer_chunk(struct pciem_device *dev, u64 iova,
-				  void *buf, size_t len, u32 access, u64 *bad)
+/* Pin the @len bytes of the process's buffer at @start. */
+static int pin_chunk(unsigned long start, size_t len, u32 access,
+		     struct user_chunk *uc)
 {
-	if (pciem_dma_passthrough())
-		return copy_phys(iova, buf, len, access, bad);
-	return copy_chunk(&dev->iommu, iova, buf, len, access, bad);
+	int nr, got;
+
+	uc->first = offset_in_page(start);
+	nr = DIV_ROUND_UP(uc->first + len, PAGE_SIZE);
+	got = pin_user_pages_fast(start & PAGE_MASK, nr,
+				  access == PCIEM_DMA_FLAG_READ ? FOLL_WRITE : 0,
+				  uc->pages);
+	if (got == nr) {
+		uc->npages = nr;
+		return 0;
+	}
+	if (got > 0)
+		unpin_user_pages(uc->pages, got);
+	return got < 0 ? got : -EFAULT;
 }
 
+/*
+ * Chunk by chunk, each copied straight between the process's pinned pages
+ * and the driver's memory under the IOMMU lock.
+ */
 static int dma_transfer(struct pciem_device *dev, u64 iova,
 			void __user *ubuf, u32 len, u32 access)
 {
 	unsigned long flags;
 	const char *why = NULL;
+	struct user_chunk uc;
 	u64 bad = iova, done;
-	void *bounce;
-	int ret = 0;
+	size_t n;
+	int ret;
 
 	if (iova + len < iova) {
 		dma_fault(dev, iova, len, access, iova, "past the end of the address space");
@@ -201,36 +241,27 @@ static int dma_transfer(struct pciem_device *dev, u64 iova,
 		return -EFAULT;
 	}
 
-	bounce = kmalloc(min_t(u32, len, DMA_CHUNK), GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
-	for (done = 0; done < len; done += DMA_CHUNK) {
-		size_t n = min_t(u64, len - done, DMA_CHUNK);
-
-		if (access == PCIEM_DMA_FLAG_WRITE &&
-		    copy_from_user(bounce, ubuf + done, n)) {
-			ret = -EFAULT;
-			break;
-		}
-		why = transfer_chunk(dev, iova + done, bounce, n, access, &bad);
+	for (done = 0; done < len; done += n) {
+		n = min_t(u64, len - done, DMA_CHUNK);
+		ret = pin_chunk((unsigned long)ubuf + done, n, access, &uc);
+		if (ret)
+			return ret;
+		if (pciem_dma_passthrough())
+			why = copy_phys(iova + done, &uc, n, access, &bad);
+		else
+			why = copy_chunk(&dev->iommu, iova + done, &uc, n,
+					 access, &bad);
+		unpin_user_pages_dirty_lock(uc.pages, uc.npages,
+					    access == PCIEM_DMA_FLAG_READ);
 		if (why) {
 			dma_fault(dev, iova, len, access, bad, why);
-			ret = -EFAULT;
-			break;
+			return -EFAULT;
 		}
-		if (access == PCIEM_DMA_FLAG_READ &&
-		    copy_to_user(ubuf + done, bounce, n)) {
-			ret = -EFAULT;
-			break;
-		}
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	}
-	kfree(bounce);
-	return ret;
+	return 0;
 }
 
 static bool dev_registered(struct pciem_device *dev, const char *what)
