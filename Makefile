@@ -23,7 +23,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 DEPS := build-essential pkg-config kmod cpio xz-utils shellcheck \
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 \
 	qemu-system-x86 busybox-static pciutils \
-	check libyaml-dev libsystemd-dev
+	check libyaml-dev libsystemd-dev systemd clang libclang-rt-14-dev
 
 .PHONY: all module drivers userspace deps check check-all demo bench clean \
 	check-unit check-lint check-vm
@@ -42,7 +42,7 @@ BENCHES := $(patsubst tests/bench/%.c,$(BIN)/%,$(wildcard tests/bench/*.c))
 PROG_LIB := $(wildcard tests/progs/lib/*.c)
 PROG_HDRS := $(wildcard tests/progs/lib/*.h) uapi/pciem.h uapi/pciem_userspace.h
 
-userspace: $(PROGS) $(BENCHES)
+userspace: $(PROGS) $(BENCHES) pciemd
 
 $(BIN)/%: tests/progs/%.c $(PROG_LIB) $(PROG_HDRS)
 	@mkdir -p $(@D)
@@ -67,11 +67,12 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 RESULTS := $(BUILD)/results
-CHECK_PARTS := unit lint vm-selftest vm bench-smoke
+CHECK_PARTS := unit fuzz lint vm-selftest vm bench-smoke
 
 check-all: all
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	@$(MAKE) --no-print-directory check-unit 2>&1 | tee $(RESULTS)/unit.log; true
+	@$(MAKE) --no-print-directory check-fuzz 2>&1 | tee $(RESULTS)/fuzz.log; true
 	@$(MAKE) --no-print-directory check-lint 2>&1 | tee $(RESULTS)/lint.log; true
 	@tests/vm/selftest 2>&1 | tee $(RESULTS)/vm-selftest.log; true
 	@tests/vm/run 2>&1 | tee $(RESULTS)/vm.log; true
@@ -108,4 +109,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/drivers clean
 	rm -rf $(BUILD)
 
+include pciemd/pciemd.mk
+include tests/fuzz/fuzz.mk
 include tests/unit/unit.mk

@@ -40,6 +40,36 @@ $(UNIT_BUILD)/insn_vectors.h: $(UNIT_DIR)/gen_insn_vectors.sh $(UNIT_DIR)/insn_v
 	@mkdir -p $(@D)
 	sh $(UNIT_DIR)/gen_insn_vectors.sh $(UNIT_DIR)/insn_vectors.S $@
 
+# pciemd: device descriptions (parser and validator).
+# test_desc: valid descriptions, values, docs/device-yaml.md's examples;
+# test_desc_errors: one invalid description per file of desc_cases/.
+UNIT_DESC_SRCS := $(wildcard pciemd/desc_*.c)
+UNIT_DESC_CFLAGS = -I$(CURDIR)/pciemd -DDESC_SRCDIR='"$(CURDIR)"' \
+	$(shell pkg-config --cflags --libs yaml-0.1)
+UNIT_SRCS_test_desc := $(UNIT_DESC_SRCS)
+UNIT_CFLAGS_test_desc = $(UNIT_DESC_CFLAGS)
+UNIT_SRCS_test_desc_errors := $(UNIT_DESC_SRCS)
+UNIT_CFLAGS_test_desc_errors = $(UNIT_DESC_CFLAGS)
+
+# pciemd: plugins, dispatch and daemon logic.
+# The daemon's sources but main(); handler plugins are loaded from
+# build/test-plugins (pciemd.mk builds them) and build/lib/pciem/handlers.
+PD_UNIT_SRCS := $(filter-out pciemd/main.c pciemd/desc_%.c,$(wildcard pciemd/*.c))
+PD_UNIT_DESC_SRCS := $(wildcard pciemd/desc_*.c)
+PD_UNIT_CFLAGS = -I$(CURDIR)/include -I$(CURDIR)/pciemd -rdynamic -pthread \
+	-DPCIEMD_PLUGIN_DIR='"/nonexistent/pciem/handlers"' \
+	-DPD_TEST_PLUGINS='"$(BUILD)/test-plugins"' \
+	-DPD_PLUGINS='"$(BUILD)/lib/pciem/handlers"' -DPD_TOP='"$(CURDIR)"' \
+	$(shell pkg-config --cflags --libs yaml-0.1 libsystemd) -ldl
+PD_UNIT_TESTS := $(patsubst $(UNIT_DIR)/%.c,%,$(wildcard $(UNIT_DIR)/test_plugin*.c \
+	$(UNIT_DIR)/test_dispatch*.c $(UNIT_DIR)/test_builder*.c $(UNIT_DIR)/test_daemon*.c))
+$(foreach t,$(PD_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(PD_UNIT_SRCS) $(PD_UNIT_DESC_SRCS)))
+$(foreach t,$(PD_UNIT_TESTS),$(eval UNIT_CFLAGS_$(t) = $(PD_UNIT_CFLAGS)))
+$(PD_UNIT_TESTS:%=$(UNIT_BUILD)/%): $(PCIEMD_TEST_PLUGINS) $(PCIEMD_PLUGINS) \
+	$(UNIT_DIR)/test_builder_fake.h
+# The public plugin header compiles alone, like the uapi headers.
+UNIT_HEADERS += include/pciem/plugin.h
+
 define UNIT_TEST_RULE
 $(UNIT_BUILD)/$(1): $(UNIT_DIR)/$(1).c $(UNIT_SRCS_$(1))
 	@mkdir -p $$(@D)

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pciem/plugin.h: the interface between pciemd and its handler plugins.
+ *
+ * A plugin is a shared object that pciemd loads for a device described in
+ * YAML.  It exports:
+ *
+ *   - one descriptor, made with PCIEM_PLUGIN(...), naming the API version
+ *     it was built for and its optional init, fini and reset hooks;
+ *   - the handlers the YAML names, as plain functions: a read handler
+ *     returns the value the driver reads, a write handler receives the
+ *     value the driver wrote.
+ *
+ * Everything a plugin does to its device goes through the opaque
+ * struct pciem_device handed to every hook and handler: registers, BAR
+ * memory, interrupts, DMA, timers, its YAML parameters, its private state
+ * and the log.  Functions returning int give 0 or a negative errno.
+ *
+ * Hooks, handlers and timer callbacks all run on pciemd's one thread, one
+ * at a time; the API is not meant to be called from other threads.
+ *
+ * See docs/plugins.md for a complete example.
+ */
+#ifndef PCIEM_PLUGIN_H
+#define PCIEM_PLUGIN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The version of this interface.  It changes whenever a plugin built
+ * against one version could misbehave with another; pciemd refuses a
+ * plugin whose descriptor names a different version.
+ */
+#define PCIEM_PLUGIN_API_VERSION 1
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PCIEM_PLUGIN_EXPORT __attribute__((visibility("default")))
+#define PCIEM_PLUGIN_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PCIEM_PLUGIN_EXPORT
+#define PCIEM_PLUGIN_PRINTF(fmt, args)
+#endif
+
+struct pciem_device;	/* the device a plugin serves */
+struct pciem_register;	/* one register of the YAML description */
+struct pciem_timer;	/* a timer made by pciem_timer_add() */
+
+/* ---------------------------------------------------------------------- */
+/* The plugin's descriptor and handlers                                    */
+/* ---------------------------------------------------------------------- */
+
+/* Why the device was reset (the reset hook's reason). */
+#define PCIEM_PLUGIN_RESET_FLR	1	/* the driver initiated a Function Level Reset */
+#define PCIEM_PLUGIN_RESET_PM	2	/* D3hot -> D0 without No_Soft_Reset */
+
+struct pciem_plugin {
+	uint32_t api_version;	/* PCIEM_PLUGIN_API_VERSION when built */
+	uint32_t struct_size;	/* sizeof(struct pciem_plugin) when built */
+	const char *name;	/* for messages; optional */
+	/*
+	 * Called once the device is on the bus and its registers hold their
+	 * reset values, before any handler.  Non-zero (a negative errno)
+	 * refuses to start: the device is removed and pciemd exits.
+	 */
+	int (*init)(struct pciem_device *dev);
+	/* Called before the device is removed; free what init made. */
+	void (*fini)(struct pciem_device *dev);
+	/*
+	 * Called after a reset (PCIEM_PLUGIN_RESET_*), once pciemd has put
+	 * every register back to its reset value.
+	 */
+	void (*reset)(struct pciem_device *dev, unsigned int reason);
+};
+
+/* The symbol pciemd looks up; PCIEM_PLUGIN() defines it. */
+#define PCIEM_PLUGIN_SYMBOL "pciem_plugin_descriptor"
+
+/*
+ * Define the plugin's descriptor, with designated initializers for the
+ * optional members:  PCIEM_PLUGIN(.name = "counter", .init = counter_init);
+ */
+#define PCIEM_PLUGIN(...)                                                      \
+	PCIEM_PLUGIN_EXPORT extern const struct pciem_plugin                   \
+		pciem_plugin_descriptor;                                       \
+	PCIEM_PLUGIN_EXPORT const struct pciem_plugin pciem_plugin_descriptor = { \
+		.api_version = PCIEM_PLUGIN_API_VERSION,                       \
+		.struct_size = sizeof(struct pciem_plugin),                    \
+		__VA_ARGS__                                                    \
+	}
+
+/*
+ * Handlers.  The YAML's `read: NAME` / `write: NAME` name exported
+ * functions of these types.
+ *
+ * A read handler answers each driver read of its register: its return
+ * value (truncated to the register's width) is what the driver reads.
+ * A narrower read gets the matching bytes of it.
+ *
+ * A write handler runs after each driver write of its register, once the
+ * register's semantics (write mask, write-1-to-clear bits) are applied to
+ * BAR memory.  value is what the driver wrote; for a write narrower than
+ * the register it is the register's whole new content.
+ */
+typedef uint64_t pciem_read_handler(struct pciem_device *dev,
+				    const struct pciem_register *reg);
+typedef void pciem_write_handler(struct pciem_device *dev,
+				 const struct pciem_register *reg,
+				 uint64_t value);
+
+/* Declare and define an exported handler: PCIEM_READ_HANDLER(my_read) { ... } */
+#define PCIEM_READ_HANDLER(fn)                                                 \
+	PCIEM_PLUGIN_EXPORT pciem_read_handler fn;                             \
+	PCIEM_PLUGIN_EXPORT uint64_t fn(struct pciem_device *dev,              \
+					const struct pciem_register *reg)
+#define PCIEM_WRITE_HANDLER(fn)                                                \
+	PCIEM_PLUGIN_EXPORT pciem_write_handler fn;                            \
+	PCIEM_PLUGIN_EXPORT void fn(struct pciem_device *dev,                  \
+				    const struct pciem_register *reg,          \
+				    uint64_t value)
+
+/* ---------------------------------------------------------------------- */
+/* The device                                                              */
+/* ---------------------------------------------------------------------- */
+
+/* The description's name (YAML `name`, or the file's base name). */
+const char *pciem_device_name(const struct pciem_device *dev);
+
+/* The PCI address the device got, as in sysfs ("10000:00:00.0"). */
+const char *pciem_device_address(const struct pciem_device *dev);
+
+/* The plugin's own per-device state; NULL until set. */
+void pciem_set_private(struct pciem_device *dev, void *priv);
+void *pciem_get_private(const struct pciem_device *dev);
+
+/* ---------------------------------------------------------------------- */
+/* Registers                                                               */
+/* ---------------------------------------------------------------------- */
+
+/* The register of that YAML name, or NULL. */
+const struct pciem_register *pciem_reg_find(const struct pciem_device *dev,
+					    const char *name);
+const char *pciem_reg_name(const struct pciem_register *reg);
+unsigned int pciem_reg_bar(const struct pciem_register *reg);
+uint64_t pciem_reg_offset(const struct pciem_register *reg);
+unsigned int pciem_reg_width(const struct pciem_register *reg);	/* bytes */
+
+/*
+ * The register's content in BAR memory, and setting it.  These are the
+ * device's side: set ignores the driver's write mask and write-1-to-clear
+ * bits, and get does not call the register's read handler.
+ */
+uint64_t pciem_reg_get(struct pciem_device *dev,
+		       const struct pciem_register *reg);
+void pciem_reg_set(struct pciem_device *dev, const struct pciem_register *reg,
+		   uint64_t value);
+/*
+ * Clear the bits in clear, then set those in set, atomically with respect
+ * to other users of BAR memory (the driver's writes are applied by the
+ * kernel at any time).  Returns the previous content.
+ */
+uint64_t pciem_reg_update(struct pciem_device *dev,
+			  const struct pciem_register *reg, uint64_t clear,
+			  uint64_t set);
+
+/* The same by name: -ENOENT if the description has no such register. */
+int pciem_reg_read(struct pciem_device *dev, const char *name,
+		   uint64_t *value);
+int pciem_reg_write(struct pciem_device *dev, const char *name,
+		    uint64_t value);
+
+/*
+ * By place: width bytes (1, 2, 4 or 8) at offset of BAR bar, aligned to
+ * the width; -EINVAL for a BAR the device lacks, a bad width, a
+ * misaligned offset or one past the BAR's end.
+ */
+int pciem_reg_read_at(struct pciem_device *dev, unsigned int bar,
+		      uint64_t offset, unsigned int width, uint64_t *value);
+int pciem_reg_write_at(struct pciem_device *dev, unsigned int bar,
+		       uint64_t offset, unsigned int width, uint64_t value);
+
+/* ---------------------------------------------------------------------- */
+/* BAR memory                                                              */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * BAR bar's memory, shared with the driver's mappings; its size in
+ * *size (if size is not NULL).  NULL for a BAR the device lacks.
+ */
+void *pciem_bar_memory(struct pciem_device *dev, unsigned int bar,
+		       size_t *size);
+
+/* ---------------------------------------------------------------------- */
+/* Interrupts                                                              */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Raise an interrupt, by the name the YAML's `interrupts:` gives it or by
+ * vector.  It uses what the driver enabled (MSI-X, MSI or INTx) and is
+ * delivered once per call.  -ENOENT: no interrupt of that name; -ENXIO:
+ * the driver has not set that vector up; -EINVAL: no such vector.
+ */
+int pciem_irq_raise(struct pciem_device *dev, const char *name);
+int pciem_irq_raise_vector(struct pciem_device *dev, unsigned int vector);
+
+/* ---------------------------------------------------------------------- */
+/* DMA                                                                     */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Copy len bytes between buf and the driver's DMA address iova: read
+ * takes them from host memory, write puts them there.  -EFAULT when the
+ * range is not one the driver mapped for that direction.
+ */
+int pciem_dma_read(struct pciem_device *dev, uint64_t iova, void *buf,
+		   size_t len);
+int pciem_dma_write(struct pciem_device *dev, uint64_t iova, const void *buf,
+		    size_t len);
+
+/* ---------------------------------------------------------------------- */
+/* Timers                                                                  */
+/* ---------------------------------------------------------------------- */
+
+typedef void pciem_timer_fn(struct pciem_device *dev, struct pciem_timer *timer,
+			    void *arg);
+
+/*
+ * Call fn(dev, timer, arg) after delay_us microseconds, then every
+ * period_us if that is not 0.  NULL on failure (logged).  The timer lives
+ * until cancelled, or after its one call if it does not repeat, or until
+ * the device is removed.
+ */
+struct pciem_timer *pciem_timer_add(struct pciem_device *dev, uint64_t delay_us,
+				    uint64_t period_us, pciem_timer_fn *fn,
+				    void *arg);
+/* Stop and free a timer; allowed in its own callback. */
+void pciem_timer_cancel(struct pciem_device *dev, struct pciem_timer *timer);
+
+/* ---------------------------------------------------------------------- */
+/* Parameters (the YAML's `params:`)                                       */
+/* ---------------------------------------------------------------------- */
+
+/* The value as written, or NULL if the key is absent. */
+const char *pciem_param(const struct pciem_device *dev, const char *key);
+
+/*
+ * Typed: def when the key is absent; -EINVAL (and a log line naming the
+ * YAML position) when the value does not parse.  Integers take decimal,
+ * 0x hexadecimal and 0 octal; booleans true/false, yes/no, on/off, 1/0.
+ */
+int pciem_param_u64(struct pciem_device *dev, const char *key, uint64_t def,
+		    uint64_t *value);
+int pciem_param_i64(struct pciem_device *dev, const char *key, int64_t def,
+		    int64_t *value);
+int pciem_param_bool(struct pciem_device *dev, const char *key, bool def,
+		     bool *value);
+
+/* ---------------------------------------------------------------------- */
+/* Logging                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* Priorities, as syslog's. */
+#define PCIEM_LOG_ERR		3
+#define PCIEM_LOG_WARNING	4
+#define PCIEM_LOG_NOTICE	5
+#define PCIEM_LOG_INFO		6
+#define PCIEM_LOG_DEBUG		7
+
+/* One line to the journal (or stderr), marked with the device's name. */
+void pciem_log(struct pciem_device *dev, int priority, const char *fmt, ...)
+	PCIEM_PLUGIN_PRINTF(3, 4);
+void pciem_logv(struct pciem_device *dev, int priority, const char *fmt,
+		va_list ap) PCIEM_PLUGIN_PRINTF(3, 0);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PCIEM_PLUGIN_H */

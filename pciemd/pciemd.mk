@@ -1,0 +1,82 @@
+# pciemd: the YAML device daemon (pciemd/), its public plugin header
+# (include/pciem/plugin.h) and the plugins of devices/.  Included by the
+# top-level Makefile, whose CC, USER_CFLAGS, BUILD and BIN it uses.
+#
+#   make pciemd                    build/bin/pciemd, build/lib/pciem/handlers/*.so
+#                                  and the test plugins (build/test-plugins/*.so)
+#   make install [DESTDIR=D] [PREFIX=/usr]
+#
+# The plugin directory, PREFIX/lib/<multiarch>/pciem/handlers, is compiled
+# into pciemd; changing PREFIX rebuilds it.
+
+PREFIX ?= /usr
+DESTDIR ?=
+PCIEMD_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+PCIEMD_LIBDIR := $(PREFIX)/lib$(if $(PCIEMD_MULTIARCH),/$(PCIEMD_MULTIARCH))
+PCIEMD_PLUGIN_DIR := $(PCIEMD_LIBDIR)/pciem/handlers
+PCIEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
+PCIEMD_MODLOADDIR ?= $(PREFIX)/lib/modules-load.d
+PCIEMD_DOCDIR ?= $(PREFIX)/share/doc/pciemd
+
+PCIEMD_BUILD := $(BUILD)/pciemd
+PCIEMD_SRCS := $(wildcard pciemd/*.c)
+PCIEMD_OBJS := $(PCIEMD_SRCS:pciemd/%.c=$(PCIEMD_BUILD)/%.o)
+PCIEMD_PKGS := yaml-0.1 libsystemd
+# Deferred, so pkg-config runs only when pciemd is built.
+PCIEMD_INCLUDES = -I$(CURDIR)/include -I$(CURDIR)/pciemd \
+	$(shell pkg-config --cflags $(PCIEMD_PKGS))
+PCIEMD_LIBS = $(shell pkg-config --libs $(PCIEMD_PKGS)) -ldl
+# Only the pciem_* API (marked visible in the sources) is exported to plugins.
+PCIEMD_CFLAGS = $(USER_CFLAGS) $(PCIEMD_INCLUDES) -fvisibility=hidden \
+	-DPCIEMD_PLUGIN_DIR='"$(PCIEMD_PLUGIN_DIR)"'
+PCIEMD_LDFLAGS := -rdynamic
+
+PCIEMD_PLUGIN_CFLAGS := $(USER_CFLAGS) -I$(CURDIR)/include -fPIC -shared \
+	-fvisibility=hidden
+PCIEMD_PLUGINS := $(patsubst devices/%.c,$(BUILD)/lib/pciem/handlers/%.so,\
+	$(wildcard devices/*.c))
+# Plugins the unit tests and VM scenarios load: refused ones, a crashing one.
+PCIEMD_TEST_PLUGINS := $(patsubst tests/unit/plugins/%.c,$(BUILD)/test-plugins/%.so,\
+	$(wildcard tests/unit/plugins/*.c))
+
+.PHONY: pciemd install pciemd-plugin-dir
+pciemd: $(BIN)/pciemd $(PCIEMD_PLUGINS) $(PCIEMD_TEST_PLUGINS)
+
+# Rewritten only when the directory changes, so objects rebuild only then.
+$(PCIEMD_BUILD)/plugin-dir: pciemd-plugin-dir
+	@mkdir -p $(@D)
+	@echo '$(PCIEMD_PLUGIN_DIR)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(PCIEMD_PLUGIN_DIR)' > $@
+
+$(PCIEMD_BUILD)/%.o: pciemd/%.c $(PCIEMD_BUILD)/plugin-dir
+	@mkdir -p $(@D)
+	$(CC) $(PCIEMD_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BIN)/pciemd: $(PCIEMD_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(PCIEMD_LDFLAGS) -o $@ $^ $(PCIEMD_LIBS)
+
+$(BUILD)/lib/pciem/handlers/%.so: devices/%.c include/pciem/plugin.h
+	@mkdir -p $(@D)
+	$(CC) $(PCIEMD_PLUGIN_CFLAGS) -o $@ $<
+
+$(BUILD)/test-plugins/%.so: tests/unit/plugins/%.c include/pciem/plugin.h
+	@mkdir -p $(@D)
+	$(CC) $(PCIEMD_PLUGIN_CFLAGS) -o $@ $<
+
+-include $(PCIEMD_OBJS:.o=.d)
+
+install: pciemd
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/pciem \
+		$(DESTDIR)$(PCIEMD_PLUGIN_DIR) $(DESTDIR)$(PCIEMD_UNITDIR) \
+		$(DESTDIR)$(PCIEMD_MODLOADDIR) $(DESTDIR)$(PCIEMD_DOCDIR)/examples
+	install -m 0755 $(BIN)/pciemd $(DESTDIR)$(PREFIX)/bin/pciemd
+	install -m 0644 include/pciem/plugin.h $(DESTDIR)$(PREFIX)/include/pciem/plugin.h
+	$(if $(PCIEMD_PLUGINS),install -m 0644 $(PCIEMD_PLUGINS) $(DESTDIR)$(PCIEMD_PLUGIN_DIR)/)
+	sed 's|/usr/bin/pciemd|$(PREFIX)/bin/pciemd|g' systemd/pciemd@.service \
+		> $(DESTDIR)$(PCIEMD_UNITDIR)/pciemd@.service
+	chmod 0644 $(DESTDIR)$(PCIEMD_UNITDIR)/pciemd@.service
+	install -m 0644 systemd/pciem.conf $(DESTDIR)$(PCIEMD_MODLOADDIR)/pciem.conf
+	install -m 0644 devices/*.yaml devices/*.c $(DESTDIR)$(PCIEMD_DOCDIR)/examples/
+	install -m 0644 docs/pciemd.md docs/plugins.md $(wildcard docs/device-yaml.md) \
+		$(DESTDIR)$(PCIEMD_DOCDIR)/

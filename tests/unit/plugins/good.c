@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A well-formed plugin for the loader and dispatch tests: it records what
+ * pciemd calls, in state the test reads back through pciem_get_private().
+ */
+#include <stdlib.h>
+
+#include <pciem/plugin.h>
+
+/* Mirrored in the tests that read it. */
+struct good_state {
+	unsigned int inits, resets, reads, writes;
+	unsigned int last_reason;
+	uint64_t last_value;
+	const struct pciem_register *last_reg;
+};
+
+static int good_init(struct pciem_device *dev)
+{
+	struct good_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -12;
+	s->inits = 1;
+	pciem_set_private(dev, s);
+	return 0;
+}
+
+static void good_fini(struct pciem_device *dev)
+{
+	free(pciem_get_private(dev));
+	pciem_set_private(dev, NULL);
+}
+
+static void good_reset(struct pciem_device *dev, unsigned int reason)
+{
+	struct good_state *s = pciem_get_private(dev);
+
+	s->resets++;
+	s->last_reason = reason;
+}
+
+PCIEM_READ_HANDLER(good_read)
+{
+	struct good_state *s = pciem_get_private(dev);
+
+	s->reads++;
+	s->last_reg = reg;
+	return 0x1000 + s->reads;
+}
+
+PCIEM_WRITE_HANDLER(good_write)
+{
+	struct good_state *s = pciem_get_private(dev);
+
+	s->writes++;
+	s->last_reg = reg;
+	s->last_value = value;
+}
+
+PCIEM_PLUGIN(.name = "good", .init = good_init, .fini = good_fini,
+	     .reset = good_reset);

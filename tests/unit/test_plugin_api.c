@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pciem/plugin.h as a plugin uses it, on a device built against a fake
+ * kernel: registers by name and by place, BAR memory, interrupts by name
+ * and vector, DMA in both directions, typed parameters with their
+ * errors, private state, logging, and timers on a real sd-event loop.
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "builder.h"
+#include "test_builder_fake.h"
+
+static struct fake_log logs;
+static struct desc_device desc;
+static struct desc_register regs[4];
+static struct desc_interrupt irqs[2];
+static struct desc_param params[5];
+static struct fake_backend *fake;
+static struct pciem_device *dev;
+
+static void setup(void)
+{
+	fake_log_init(&logs);
+	regs[0] = fake_reg("CONTROL", 10, 0x0, 4, DESC_ACCESS_RW);
+	regs[1] = fake_reg("STATUS", 11, 0x4, 2, DESC_ACCESS_RW1C);
+	regs[1].reset = 0x8001;
+	regs[2] = fake_reg("WIDE", 12, 0x8, 8, DESC_ACCESS_RW);
+	fake_desc(&desc, regs, 3);
+	irqs[0] = (struct desc_interrupt){ .name = "done", .vector = 0 };
+	irqs[1] = (struct desc_interrupt){ .name = "error", .vector = 3 };
+	desc.interrupts = irqs;
+	desc.n_interrupts = 2;
+	params[0] = (struct desc_param){ "depth", "0x40", { 30, 10 } };
+	params[1] = (struct desc_param){ "offset", "-12", { 31, 11 } };
+	params[2] = (struct desc_param){ "fast", "Yes", { 32, 9 } };
+	params[3] = (struct desc_param){ "broken", "12x", { 33, 11 } };
+	params[4] = (struct desc_param){ "label", "hello world", { 34, 10 } };
+	desc.params = params;
+	desc.n_params = 5;
+	dev = pd_device_new(&desc, &logs.log);
+	fake = fake_new();
+	ck_assert_int_eq(pd_plan(dev), 0);
+	ck_assert_int_eq(pd_build(dev, &fake->base), 0);
+	fake->n_calls = 0;
+}
+
+static void teardown(void)
+{
+	pd_device_free(dev);
+	free(fake);
+}
+
+START_TEST(identity_and_private)
+{
+	int state;
+
+	ck_assert_str_eq(pciem_device_name(dev), "dev");
+	ck_assert_str_eq(pciem_device_address(dev), "10000:00:00.0");
+	ck_assert_ptr_null(pciem_get_private(dev));
+	pciem_set_private(dev, &state);
+	ck_assert_ptr_eq(pciem_get_private(dev), &state);
+}
+END_TEST
+
+START_TEST(registers_by_name)
+{
+	const struct pciem_register *st = pciem_reg_find(dev, "STATUS");
+	uint8_t *bar = fake->bars[0];
+	uint64_t v = 0;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_ptr_null(pciem_reg_find(dev, "NOPE"));
+	ck_assert_str_eq(pciem_reg_name(st), "STATUS");
+	ck_assert_uint_eq(pciem_reg_bar(st), 0);
+	ck_assert_uint_eq(pciem_reg_offset(st), 4);
+	ck_assert_uint_eq(pciem_reg_width(st), 2);
+	ck_assert_uint_eq(pciem_reg_get(dev, st), 0x8001);
+
+	/* The device's side: no masks; exactly the register's bytes. */
+	pciem_reg_set(dev, st, 0x12345678);
+	ck_assert_uint_eq(*(uint16_t *)(bar + 4), 0x5678);
+	ck_assert_uint_eq(bar[6], 0);
+	ck_assert_int_eq(pciem_reg_write(dev, "WIDE", 0x0102030405060708ULL), 0);
+	ck_assert_int_eq(pciem_reg_read(dev, "WIDE", &v), 0);
+	ck_assert_uint_eq(v, 0x0102030405060708ULL);
+	ck_assert_int_eq(pciem_reg_read(dev, "NOPE", &v), -ENOENT);
+	ck_assert_int_eq(pciem_reg_write(dev, "NOPE", 1), -ENOENT);
+
+	/* update: clear then set, previous content returned. */
+	ck_assert_uint_eq(pciem_reg_update(dev, st, 0x00f0, 0x8000), 0x5678);
+	ck_assert_uint_eq(pciem_reg_get(dev, st), 0xd608);
+}
+END_TEST
+
+START_TEST(registers_by_place)
+{
+	uint64_t v = 0;
+	size_t size = 0;
+	uint8_t *mem = pciem_bar_memory(dev, 0, &size);
+
+	ck_assert_ptr_eq(mem, fake->bars[0]);
+	ck_assert_uint_eq(size, 4096);
+	ck_assert_ptr_null(pciem_bar_memory(dev, 1, &size));
+	ck_assert_ptr_null(pciem_bar_memory(dev, 9, NULL));
+
+	ck_assert_int_eq(pciem_reg_write_at(dev, 0, 0xff8, 8, 0xaabbccdd11223344ULL), 0);
+	ck_assert_int_eq(pciem_reg_read_at(dev, 0, 0xffc, 4, &v), 0);
+	ck_assert_uint_eq(v, 0xaabbccdd);
+	ck_assert_int_eq(pciem_reg_read_at(dev, 0, 0xfff, 1, &v), 0);
+	ck_assert_uint_eq(v, 0xaa);
+	ck_assert_int_eq(pciem_reg_read_at(dev, 0, 0x1000, 1, &v), -EINVAL);
+	ck_assert_int_eq(pciem_reg_read_at(dev, 0, 0xffc, 8, &v), -EINVAL);
+	ck_assert_int_eq(pciem_reg_read_at(dev, 0, 0x2, 4, &v), -EINVAL);
+	ck_assert_int_eq(pciem_reg_read_at(dev, 0, 0x0, 3, &v), -EINVAL);
+	ck_assert_int_eq(pciem_reg_read_at(dev, 1, 0x0, 4, &v), -EINVAL);
+	ck_assert_int_eq(pciem_reg_write_at(dev, 6, 0x0, 4, 1), -EINVAL);
+	ck_assert_int_eq(pciem_reg_write_at(dev, 0, UINT64_MAX - 3, 4, 1), -EINVAL);
+}
+END_TEST
+
+START_TEST(interrupts)
+{
+	ck_assert_int_eq(pciem_irq_raise(dev, "error"), 0);
+	ck_assert_int_eq(pciem_irq_raise(dev, "done"), 0);
+	ck_assert_int_eq(pciem_irq_raise_vector(dev, 7), 0);
+	ck_assert_int_eq(pciem_irq_raise(dev, "nope"), -ENOENT);
+	ck_assert_uint_eq(fake->n_calls, 3);
+	ck_assert_uint_eq(fake->calls[0].request, PCIEM_IOCTL_INJECT_IRQ);
+	ck_assert_uint_eq(fake->calls[0].arg.irq.vector, 3);
+	ck_assert_uint_eq(fake->calls[1].arg.irq.vector, 0);
+	ck_assert_uint_eq(fake->calls[2].arg.irq.vector, 7);
+	/* The kernel's refusal comes back as it is. */
+	fake->fail_request = PCIEM_IOCTL_INJECT_IRQ;
+	fake->fail_nth = 1;
+	fake->fail_errno = ENXIO;
+	ck_assert_int_eq(pciem_irq_raise(dev, "done"), -ENXIO);
+}
+END_TEST
+
+START_TEST(dma)
+{
+	uint8_t out[16], in[16];
+
+	for (int i = 0; i < 16; i++)
+		out[i] = (uint8_t)(0xa0 + i);
+	ck_assert_int_eq(pciem_dma_write(dev, fake->host_iova + 8, out, sizeof(out)), 0);
+	ck_assert_uint_eq(fake->calls[0].request, PCIEM_IOCTL_DMA);
+	ck_assert_uint_eq(fake->calls[0].arg.dma.flags, PCIEM_DMA_FLAG_WRITE);
+	ck_assert_uint_eq(fake->calls[0].arg.dma.length, 16);
+	ck_assert_uint_eq(fake->calls[0].arg.dma.pasid, 0);
+	ck_assert_mem_eq(fake->host + 8, out, 16);
+	memset(in, 0, sizeof(in));
+	ck_assert_int_eq(pciem_dma_read(dev, fake->host_iova + 12, in, 4), 0);
+	ck_assert_uint_eq(fake->calls[1].arg.dma.flags, PCIEM_DMA_FLAG_READ);
+	ck_assert_mem_eq(in, out + 4, 4);
+	ck_assert_int_eq(pciem_dma_read(dev, 0x1000, in, 4), -EFAULT);
+	ck_assert_int_eq(pciem_dma_read(dev, fake->host_iova, in, 0), 0);
+	ck_assert_uint_eq(fake->n_calls, 3);	/* nothing asked for 0 bytes */
+}
+END_TEST
+
+START_TEST(parameters)
+{
+	uint64_t u = 0;
+	int64_t i = 0;
+	bool b = false;
+
+	ck_assert_str_eq(pciem_param(dev, "label"), "hello world");
+	ck_assert_ptr_null(pciem_param(dev, "nope"));
+	ck_assert_int_eq(pciem_param_u64(dev, "depth", 1, &u), 0);
+	ck_assert_uint_eq(u, 0x40);
+	ck_assert_int_eq(pciem_param_u64(dev, "nope", 17, &u), 0);
+	ck_assert_uint_eq(u, 17);
+	ck_assert_int_eq(pciem_param_i64(dev, "offset", 0, &i), 0);
+	ck_assert_int_eq(i, -12);
+	ck_assert_int_eq(pciem_param_bool(dev, "fast", false, &b), 0);
+	ck_assert(b);
+	ck_assert_int_eq(pciem_param_bool(dev, "nope", true, &b), 0);
+	ck_assert(b);
+	ck_assert_uint_eq(logs.n, 0);
+
+	ck_assert_int_eq(pciem_param_u64(dev, "offset", 0, &u), -EINVAL);
+	ck_assert_int_eq(pciem_param_i64(dev, "broken", 0, &i), -EINVAL);
+	ck_assert_int_eq(pciem_param_bool(dev, "depth", false, &b), -EINVAL);
+	ck_assert_uint_eq(logs.n, 3);
+	ck_assert_str_eq(logs.lines[0],
+			 "<3>dev.yaml:31:11: error: parameter offset: '-12' is not an unsigned 64-bit integer");
+	ck_assert_str_eq(logs.lines[1],
+			 "<3>dev.yaml:33:11: error: parameter broken: '12x' is not a signed 64-bit integer");
+	ck_assert_str_eq(logs.lines[2],
+			 "<3>dev.yaml:30:10: error: parameter depth: '0x40' is not a boolean (true/false, yes/no, on/off, 1/0)");
+}
+END_TEST
+
+START_TEST(logging)
+{
+	pciem_log(dev, PCIEM_LOG_WARNING, "queue %d full", 3);
+	pciem_log(dev, PCIEM_LOG_DEBUG, "two\nlines");
+	logs.log.max_priority = PCIEM_LOG_INFO;
+	pciem_log(dev, PCIEM_LOG_DEBUG, "dropped");
+	ck_assert_uint_eq(logs.n, 2);
+	ck_assert_str_eq(logs.lines[0], "<4>dev: queue 3 full");
+	ck_assert_str_eq(logs.lines[1], "<7>dev: two lines");
+}
+END_TEST
+
+/* Timers, on a real sd-event loop. */
+static struct {
+	unsigned int once, every;
+	struct pciem_timer *periodic;
+} ticks;
+
+static void once(struct pciem_device *d, struct pciem_timer *t, void *arg)
+{
+	(void)t;
+	ck_assert_ptr_eq(d, dev);
+	ck_assert_ptr_eq(arg, &ticks);
+	ticks.once++;
+}
+
+static void every(struct pciem_device *d, struct pciem_timer *t, void *arg)
+{
+	(void)arg;
+	ck_assert_ptr_eq(t, ticks.periodic);
+	if (++ticks.every == 3) {
+		pciem_timer_cancel(d, t);	/* from its own callback */
+		sd_event_exit(d->loop, 0);
+	}
+}
+
+static void never(struct pciem_device *d, struct pciem_timer *t, void *arg)
+{
+	(void)d;
+	(void)t;
+	(void)arg;
+	ck_abort_msg("a cancelled timer ran");
+}
+
+START_TEST(timers)
+{
+	struct pciem_timer *gone, *far;
+
+	memset(&ticks, 0, sizeof(ticks));
+	ck_assert_ptr_null(pciem_timer_add(dev, 10, 0, once, &ticks));
+	ck_assert_str_eq(logs.lines[0], "<3>pciem_timer_add: no event loop runs this device");
+	ck_assert_int_ge(sd_event_new(&dev->loop), 0);
+
+	ck_assert_ptr_nonnull(pciem_timer_add(dev, 1000, 0, once, &ticks));
+	ticks.periodic = pciem_timer_add(dev, 2000, 2000, every, NULL);
+	ck_assert_ptr_nonnull(ticks.periodic);
+	gone = pciem_timer_add(dev, 500, 0, never, NULL);
+	pciem_timer_cancel(dev, gone);
+	far = pciem_timer_add(dev, 60000000, 0, never, NULL);
+	ck_assert_ptr_nonnull(far);
+
+	ck_assert_int_eq(sd_event_loop(dev->loop), 0);
+	ck_assert_uint_eq(ticks.once, 1);
+	ck_assert_uint_eq(ticks.every, 3);
+	/* The one-shot and the periodic one are gone; the far one is left. */
+	ck_assert_ptr_eq(dev->timers, far);
+	pciem_timer_cancel(dev, far);
+	ck_assert_ptr_null(dev->timers);
+	dev->loop = sd_event_unref(dev->loop);
+}
+END_TEST
+
+static Suite *plugin_api_suite(void)
+{
+	Suite *s = suite_create("plugin_api");
+	TCase *tc = tcase_create("api");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, identity_and_private);
+	tcase_add_test(tc, registers_by_name);
+	tcase_add_test(tc, registers_by_place);
+	tcase_add_test(tc, interrupts);
+	tcase_add_test(tc, dma);
+	tcase_add_test(tc, parameters);
+	tcase_add_test(tc, logging);
+	tcase_add_test(tc, timers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(plugin_api_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
