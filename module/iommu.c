@@ -91,6 +91,16 @@ static void map_insert(struct pciem_iommu *mmu, struct pciem_dma_map *new)
 	rb_insert_color(&new->node, &mmu->maps);
 }
 
+static void map_add(struct pciem_iommu *mmu, struct pciem_dma_map *m)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&mmu->lock, flags);
+	map_insert(mmu, m);
+	mmu->nmaps++;
+	spin_unlock_irqrestore(&mmu->lock, flags);
+}
+
 /* Page-granular IOVA block of @size bytes that @mask can address; 0: none. */
 static u64 iova_alloc(struct pciem_iommu *mmu, u64 mask, size_t size,
 		      struct gen_pool **pool)
@@ -131,7 +141,6 @@ static dma_addr_t map_phys(struct device *d, phys_addr_t phys, size_t size,
 	struct pciem_iommu *mmu = to_iommu(d);
 	size_t span = PAGE_ALIGN(offset_in_page(phys) + size);
 	struct pciem_dma_map *m;
-	unsigned long flags;
 
 	if (!size)
 		return DMA_MAPPING_ERROR;
@@ -151,11 +160,7 @@ static dma_addr_t map_phys(struct device *d, phys_addr_t phys, size_t size,
 	m->dir = dir;
 	m->coherent = coherent;
 	m->phys = phys;
-
-	spin_lock_irqsave(&mmu->lock, flags);
-	map_insert(mmu, m);
-	mmu->nmaps++;
-	spin_unlock_irqrestore(&mmu->lock, flags);
+	map_add(mmu, m);
 	return m->iova;
 }
 
@@ -203,7 +208,6 @@ static void *pciem_dma_alloc(struct device *d, size_t size,
 	struct pciem_iommu *mmu = to_iommu(d);
 	unsigned int i, npages = PAGE_ALIGN(size) >> PAGE_SHIFT;
 	struct pciem_dma_map *m;
-	unsigned long flags;
 	struct page **pages;
 	void *cpu;
 
@@ -251,11 +255,7 @@ static void *pciem_dma_alloc(struct device *d, size_t size,
 	m->pages = pages;
 	m->npages = npages;
 	m->cpu = cpu;
-
-	spin_lock_irqsave(&mmu->lock, flags);
-	map_insert(mmu, m);
-	mmu->nmaps++;
-	spin_unlock_irqrestore(&mmu->lock, flags);
+	map_add(mmu, m);
 	*handle = m->iova;
 	return cpu;
 

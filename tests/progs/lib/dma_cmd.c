@@ -53,41 +53,31 @@ static void reply_sum(int ret, const uint8_t *buf, uint64_t len)
 		printf("ok %#" PRIx64 "\n", pciem_fnv(PCIEM_FNV_INIT, buf, len));
 }
 
-static void dma_rw(int fd, uint64_t iova, uint64_t len, bool write,
-		   uint32_t seed)
+/*
+ * DMA (p2p false) or P2P of @len bytes at @addr: a write sends the pattern
+ * of @seed, a read fetches.  Both structures put their fields alike but
+ * not at the same offsets, so each is filled here.
+ */
+static void transfer(int fd, bool p2p, uint64_t addr, uint64_t len, bool write,
+		     uint32_t seed)
 {
 	uint8_t *buf = write ? pattern_buf(len, seed) : calloc(1, len ? len : 1);
-	struct pciem_dma_op op = {
-		.guest_iova = iova,
-		.user_addr = (uintptr_t)buf,
-		.length = (uint32_t)len,
-		.flags = write ? PCIEM_DMA_FLAG_WRITE : PCIEM_DMA_FLAG_READ,
+	uint32_t flags = write ? PCIEM_DMA_FLAG_WRITE : PCIEM_DMA_FLAG_READ;
+	struct pciem_dma_op dma = {
+		.guest_iova = addr, .user_addr = (uintptr_t)buf,
+		.length = (uint32_t)len, .flags = flags,
+	};
+	struct pciem_p2p_op_user peer = {
+		.target_phys_addr = addr, .user_addr = (uintptr_t)buf,
+		.length = (uint32_t)len, .flags = flags,
 	};
 
 	if (!buf) {
 		printf("err ENOMEM\n");
 		return;
 	}
-	reply_sum(ioctl(fd, PCIEM_IOCTL_DMA, &op), buf, len);
-	free(buf);
-}
-
-static void p2p_rw(int fd, uint64_t phys, uint64_t len, bool write,
-		   uint32_t seed)
-{
-	uint8_t *buf = write ? pattern_buf(len, seed) : calloc(1, len ? len : 1);
-	struct pciem_p2p_op_user op = {
-		.target_phys_addr = phys,
-		.user_addr = (uintptr_t)buf,
-		.length = (uint32_t)len,
-		.flags = write ? PCIEM_DMA_FLAG_WRITE : PCIEM_DMA_FLAG_READ,
-	};
-
-	if (!buf) {
-		printf("err ENOMEM\n");
-		return;
-	}
-	reply_sum(ioctl(fd, PCIEM_IOCTL_P2P, &op), buf, len);
+	reply_sum(p2p ? ioctl(fd, PCIEM_IOCTL_P2P, &peer) :
+			ioctl(fd, PCIEM_IOCTL_DMA, &dma), buf, len);
 	free(buf);
 }
 
@@ -173,9 +163,9 @@ bool dma_cmd_serve(int fd, const char *line)
 	if (sscanf(line, "%15s", cmd) != 1)
 		return false;
 	if (!strcmp(cmd, "dmaw") && numbers(line, NULL, v) == 3) {
-		dma_rw(fd, v[0], v[1], true, (uint32_t)v[2]);
+		transfer(fd, false, v[0], v[1], true, (uint32_t)v[2]);
 	} else if (!strcmp(cmd, "dmar") && numbers(line, NULL, v) == 2) {
-		dma_rw(fd, v[0], v[1], false, 0);
+		transfer(fd, false, v[0], v[1], false, 0);
 	} else if (!strcmp(cmd, "patsum") && numbers(line, NULL, v) == 2) {
 		uint8_t *buf = pattern_buf(v[0], (uint32_t)v[1]);
 
@@ -199,7 +189,7 @@ bool dma_cmd_serve(int fd, const char *line)
 		mmap_sum(word, v[0]);
 	} else if (!strcmp(cmd, "p2p") && numbers(line, word, v) >= 2 &&
 		   (!strcmp(word, "r") || !strcmp(word, "w"))) {
-		p2p_rw(fd, v[0], v[1], word[0] == 'w', (uint32_t)v[2]);
+		transfer(fd, true, v[0], v[1], word[0] == 'w', (uint32_t)v[2]);
 	} else {
 		return false;
 	}

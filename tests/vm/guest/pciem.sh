@@ -77,6 +77,11 @@ drv_read() {
 	cat "/sys/bus/pci/devices/$1/$2"
 }
 
+# drv_field ADDR FILE NAME: NAME's value in the file's "NAME=VALUE ..." line.
+drv_field() {
+	drv_read "$1" "$2" | tr ' ' '\n' | sed -n "s/^$3=//p"
+}
+
 # bound ADDR DRIVER: true once DRIVER is bound to the device at ADDR.
 bound() {
 	[ "$(basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)")" = "$2" ]

@@ -15,7 +15,7 @@ check "the kernel log says so at load" sh -c \
 check "and at each device" sh -c \
 	"dmesg | grep -q '$a: dma_passthrough is on: the driver gets physical addresses and device DMA is not checked'"
 drv "$a" dma "single 0 4096 0 to"
-iova=$(drv_read "$a" dma | sed -n 's/^iova=\([^ ]*\) .*/\1/p')
+iova=$(drv_field "$a" dma iova)
 drv "$a" dma "phys 0"
 is "the driver's DMA address is the physical address" "$iova" \
 	"$(drv_read "$a" dma)"

@@ -14,8 +14,9 @@ load_driver pciem_dma_test
 a=$(dev_start d --id 1234:d3a0 --bar 0:4K)
 wait_for "driver binds" 10 bound "$a" pciem_dma_test
 
+# field NAME: a field of the driver's last result.
 field() {
-	drv_read "$a" dma | tr ' ' '\n' | sed -n "s/^$1=//p"
+	drv_field "$a" dma "$1"
 }
 # alloc ID KIND ARGS...: print the buffer's IOVA
 alloc() {

@@ -12,7 +12,7 @@ load_driver pciem_dma_test
 a=$(dev_start d --id 1234:d3a0 --bar 0:4K)
 wait_for "driver binds" 10 bound "$a" pciem_dma_test
 drv "$a" dma "coherent 0 4096"
-iova=$(drv_read "$a" dma | sed -n 's/^iova=\([^ ]*\) .*/\1/p')
+iova=$(drv_field "$a" dma iova)
 
 get() { # OFF WIDTH
 	drv "$a" dma "get 0 $1 $2" && drv_read "$a" dma
