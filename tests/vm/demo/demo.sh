@@ -71,5 +71,23 @@ say "$(grep pciem_test /proc/interrupts | sed 's/^/     /')"
 kill -9 "$wpid"
 wait_for "the device left with its process" 10 gone "$addr"
 say ""
+say "9. The same device, described instead of programmed: pciemd reads"
+say "   /etc/pciem.d/counter.yaml and loads its small counter plugin."
+say "$(sed -n '/^registers:/,/^plugin:/p' /etc/pciem.d/counter.yaml | grep -v '^plugin:' | sed 's/^/     /')"
+pciemd counter >/tmp/pciemd.log 2>&1 &
+ppid=$!
+wait_for "pciemd has the device ready" 20 grep -q ' ready at ' /tmp/pciemd.log
+addr=$(sed -n 's/.* ready at \([^ ]*\) .*/\1/p' /tmp/pciemd.log)
+wait_for "pciem_test binds to it" 10 bound "$addr" pciem_test
+drv "$addr" vectors "alloc msi 1"
+drv "$addr" counter "run 25 20000"
+result=$(drv_read "$addr" counter)
+is "COUNTER reads 25 and the MSI handler ran twice, as before" \
+	"${result% ms=*}" "counter=25 irqs=2"
+kill -TERM "$ppid"
+wait "$ppid"
+is "SIGTERM: pciemd removes the device and exits 0" "$?" 0
+check "the device is gone" gone "$addr"
+say ""
 say "That is PCIem: the device lived in a process; the driver could not tell."
 done_testing
