@@ -421,7 +421,7 @@ static int ioctl_register(struct pciem_device *dev)
 		put_unused_fd(fd);
 		return ret;
 	}
-	dev->state = PCIEM_REGISTERED;
+	WRITE_ONCE(dev->state, PCIEM_REGISTERED);
 	fd_install(fd, file);
 	return fd;
 }
@@ -450,11 +450,17 @@ static int ioctl_get_bar_info(struct pciem_device *dev, void __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
-static int require_registered(struct pciem_device *dev, const char *what)
+/*
+ * Run-time calls need a device on the bus.  Also called without @dev->lock
+ * (RESPOND, DMA): the state only ever moves forward to REGISTERED.
+ */
+int pciem_require_registered(struct pciem_device *dev, const char *what)
 {
-	if (dev->state == PCIEM_REGISTERED)
+	enum pciem_state state = READ_ONCE(dev->state);
+
+	if (state == PCIEM_REGISTERED)
 		return 0;
-	pciem_user_err("%s: not allowed %s", what, state_names[dev->state]);
+	pciem_user_err("%s: not allowed %s", what, state_names[state]);
 	return -EBADFD;
 }
 
@@ -465,7 +471,7 @@ static int ioctl_inject_irq(struct pciem_device *dev, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	ret = require_registered(dev, "INJECT_IRQ");
+	ret = pciem_require_registered(dev, "INJECT_IRQ");
 	if (ret)
 		return ret;
 	if (req.reserved) {
@@ -534,7 +540,7 @@ static int ioctl_respond(struct pciem_device *dev, void __user *arg)
 
 	if (copy_from_user(&rsp, arg, sizeof(rsp)))
 		return -EFAULT;
-	ret = require_registered(dev, "RESPOND");
+	ret = pciem_require_registered(dev, "RESPOND");
 	if (ret)
 		return ret;
 	return pciem_sync_respond(dev, &rsp);
@@ -542,7 +548,7 @@ static int ioctl_respond(struct pciem_device *dev, void __user *arg)
 
 static int ioctl_attach(struct pciem_device *dev)
 {
-	int ret = require_registered(dev, "ATTACH");
+	int ret = pciem_require_registered(dev, "ATTACH");
 
 	if (ret)
 		return ret;
@@ -562,7 +568,7 @@ static int ioctl_get_device_info(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_device_info info = {};
 
-	int ret = require_registered(dev, "GET_DEVICE_INFO");
+	int ret = pciem_require_registered(dev, "GET_DEVICE_INFO");
 
 	if (ret)
 		return ret;

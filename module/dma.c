@@ -264,12 +264,26 @@ static int dma_transfer(struct pciem_device *dev, u64 iova,
 	return 0;
 }
 
-static bool dev_registered(struct pciem_device *dev, const char *what)
+/* DMA and P2P move data one way per call: exactly one direction flag. */
+int pciem_dma_check_flags(const char *what, u32 flags)
 {
-	if (READ_ONCE(dev->state) == PCIEM_REGISTERED)
-		return true;
-	pciem_user_err("%s: the device is not registered", what);
-	return false;
+	if (flags == PCIEM_DMA_FLAG_READ || flags == PCIEM_DMA_FLAG_WRITE)
+		return 0;
+	pciem_user_err("%s: flags %#x, want PCIEM_DMA_FLAG_READ or _WRITE",
+		       what, flags);
+	return -EINVAL;
+}
+
+/* The process's buffer of a DMA or P2P, which must be user memory. */
+int pciem_dma_user_buf(const char *what, u64 addr, u32 len,
+		       void __user **ubuf)
+{
+	*ubuf = u64_to_user_ptr(addr);
+	if (access_ok(*ubuf, len))
+		return 0;
+	pciem_user_err("%s: user buffer %#llx+%u is not user memory", what,
+		       addr, len);
+	return -EFAULT;
 }
 
 /* Context: process; the caller holds a reference to @dev. */
@@ -277,11 +291,13 @@ int pciem_dma_ioctl(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_dma_op op;
 	void __user *ubuf;
+	int ret;
 
 	if (copy_from_user(&op, arg, sizeof(op)))
 		return -EFAULT;
-	if (!dev_registered(dev, "DMA"))
-		return -EBADFD;
+	ret = pciem_require_registered(dev, "DMA");
+	if (ret)
+		return ret;
 	if (op.pasid) {
 		pciem_user_err("DMA: pasid %u, but PASIDs are not supported",
 			       op.pasid);
@@ -291,20 +307,12 @@ int pciem_dma_ioctl(struct pciem_device *dev, void __user *arg)
 		pciem_user_err("DMA: reserved field must be 0");
 		return -EINVAL;
 	}
-	if (op.flags != PCIEM_DMA_FLAG_READ &&
-	    op.flags != PCIEM_DMA_FLAG_WRITE) {
-		pciem_user_err("DMA: flags %#x, want PCIEM_DMA_FLAG_READ or _WRITE",
-			       op.flags);
-		return -EINVAL;
-	}
-	if (!op.length)
-		return 0;
-	ubuf = u64_to_user_ptr(op.user_addr);
-	if (!access_ok(ubuf, op.length)) {
-		pciem_user_err("DMA: user buffer %#llx+%u is not user memory",
-			       op.user_addr, op.length);
-		return -EFAULT;
-	}
+	ret = pciem_dma_check_flags("DMA", op.flags);
+	if (ret || !op.length)
+		return ret;
+	ret = pciem_dma_user_buf("DMA", op.user_addr, op.length, &ubuf);
+	if (ret)
+		return ret;
 	return dma_transfer(dev, op.guest_iova, ubuf, op.length, op.flags);
 }
 
@@ -428,8 +436,9 @@ int pciem_dma_atomic_ioctl(struct pciem_device *dev, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (!dev_registered(dev, "DMA_ATOMIC"))
-		return -EBADFD;
+	ret = pciem_require_registered(dev, "DMA_ATOMIC");
+	if (ret)
+		return ret;
 	ret = check_atomic(&req, &op, &width);
 	if (ret)
 		return ret;

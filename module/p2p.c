@@ -174,21 +174,15 @@ int pciem_p2p_ioctl(struct pciem_device *dev, void __user *arg)
 {
 	struct pciem_p2p_op_user op;
 	void __user *ubuf;
+	int ret;
 
 	if (copy_from_user(&op, arg, sizeof(op)))
 		return -EFAULT;
-	if (READ_ONCE(dev->state) != PCIEM_REGISTERED) {
-		pciem_user_err("P2P: the device is not registered");
-		return -EBADFD;
-	}
-	if (op.flags != PCIEM_DMA_FLAG_READ &&
-	    op.flags != PCIEM_DMA_FLAG_WRITE) {
-		pciem_user_err("P2P: flags %#x, want PCIEM_DMA_FLAG_READ or _WRITE",
-			       op.flags);
-		return -EINVAL;
-	}
-	if (!op.length)
-		return 0;
+	ret = pciem_require_registered(dev, "P2P");
+	if (!ret)
+		ret = pciem_dma_check_flags("P2P", op.flags);
+	if (ret || !op.length)
+		return ret;
 	if (op.target_phys_addr + op.length < op.target_phys_addr ||
 	    !p2p_allowed(op.target_phys_addr, op.length)) {
 		pciem_user_err("P2P: %#llx+%u is outside the ranges of the p2p_regions parameter",
@@ -202,12 +196,9 @@ int pciem_p2p_ioctl(struct pciem_device *dev, void __user *arg)
 			       op.target_phys_addr, op.length);
 		return -EINVAL;
 	}
-	ubuf = u64_to_user_ptr(op.user_addr);
-	if (!access_ok(ubuf, op.length)) {
-		pciem_user_err("P2P: user buffer %#llx+%u is not user memory",
-			       op.user_addr, op.length);
-		return -EFAULT;
-	}
+	ret = pciem_dma_user_buf("P2P", op.user_addr, op.length, &ubuf);
+	if (ret)
+		return ret;
 	return p2p_transfer(op.target_phys_addr, ubuf, op.length,
 			    op.flags == PCIEM_DMA_FLAG_WRITE);
 }

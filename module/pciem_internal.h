@@ -260,6 +260,7 @@ void pciem_device_get(struct pciem_device *dev);
 void pciem_device_put(struct pciem_device *dev);
 long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 			void __user *arg);
+int pciem_require_registered(struct pciem_device *dev, const char *what);
 
 /* main.c */
 struct file *pciem_instance_file(struct pciem_device *dev);
@@ -319,6 +320,9 @@ void pciem_iommu_destroy(struct pciem_iommu *mmu, struct pci_dev *pdev);
 struct pciem_dma_map *pciem_iommu_find(struct pciem_iommu *mmu, u64 iova);
 
 /* dma.c: the device side of DMA */
+int pciem_dma_check_flags(const char *what, u32 flags);
+int pciem_dma_user_buf(const char *what, u64 addr, u32 len,
+		       void __user **ubuf);
 int pciem_dma_ioctl(struct pciem_device *dev, void __user *arg);
 int pciem_dma_atomic_ioctl(struct pciem_device *dev, void __user *arg);
 

@@ -263,7 +263,7 @@ static void order(void)
 	       "ATTACH: not allowed before CREATE_DEVICE");
 	expect("DMA before REGISTER", fd, PCIEM_IOCTL_DMA,
 	       &(struct pciem_dma_op){ .flags = PCIEM_DMA_FLAG_READ }, EBADFD,
-	       "DMA: the device is not registered");
+	       "DMA: not allowed before CREATE_DEVICE");
 	expect("INJECT_IRQ before REGISTER", fd, PCIEM_IOCTL_INJECT_IRQ,
 	       &(struct pciem_irq_inject){ 0 }, EBADFD,
 	       "INJECT_IRQ: not allowed before CREATE_DEVICE");
