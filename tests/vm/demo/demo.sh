@@ -52,6 +52,15 @@ dev_stop demo KILL
 wait_for "the device is gone from the bus" 10 gone "$addr"
 say "$(dmesg | grep -E 'pciem_test|PCIem' | tail -n 3 | sed 's/^/     /')"
 say ""
+# count_25 ADDR: the driver enables one MSI vector of the counter device
+# at ADDR and writes 1 to CONTROL 25 times; prints "counter=N irqs=N".
+count_25() {
+	drv "$1" vectors "alloc msi 1"
+	drv "$1" counter "run 25 20000"
+	_c_result=$(drv_read "$1" counter)
+	echo "${_c_result% ms=*}"
+}
+
 say "8. Now the walkthrough's own program is the device process.  It watches"
 say "   CONTROL with a hardware watchpoint, counts every write of 1 into"
 say "   COUNTER and raises its MSI every ten counts."
@@ -62,11 +71,8 @@ wait_for "the walkthrough's device is on the bus" 10 \
 addr=$(lspci -D -n -d 1234:5678 | awk '$1 ~ /^1/ { print $1; exit }')
 wait_for "pciem_test binds to it" 10 bound "$addr" pciem_test
 say "   The driver enables one MSI vector and writes 1 to CONTROL 25 times:"
-drv "$addr" vectors "alloc msi 1"
-drv "$addr" counter "run 25 20000"
-result=$(drv_read "$addr" counter)
 is "COUNTER reads 25 and the driver's MSI handler ran twice" \
-	"${result% ms=*}" "counter=25 irqs=2"
+	"$(count_25 "$addr")" "counter=25 irqs=2"
 say "$(grep pciem_test /proc/interrupts | sed 's/^/     /')"
 kill -9 "$wpid"
 wait_for "the device left with its process" 10 gone "$addr"
@@ -79,11 +85,8 @@ ppid=$!
 wait_for "pciemd has the device ready" 20 grep -q ' ready at ' /tmp/pciemd.log
 addr=$(sed -n 's/.* ready at \([^ ]*\) .*/\1/p' /tmp/pciemd.log)
 wait_for "pciem_test binds to it" 10 bound "$addr" pciem_test
-drv "$addr" vectors "alloc msi 1"
-drv "$addr" counter "run 25 20000"
-result=$(drv_read "$addr" counter)
 is "COUNTER reads 25 and the MSI handler ran twice, as before" \
-	"${result% ms=*}" "counter=25 irqs=2"
+	"$(count_25 "$addr")" "counter=25 irqs=2"
 kill -TERM "$ppid"
 wait "$ppid"
 is "SIGTERM: pciemd removes the device and exits 0" "$?" 0
