@@ -92,13 +92,7 @@ static int parse_bar(struct desc_error *err, struct desc_device *dev,
 int desc_parse_bars(struct desc_error *err, struct desc_device *dev,
 		    const struct ynode *v)
 {
-	if (!v || ynode_is_null(v))
-		return 0;
-	if (desc_value_seq(err, v, "bars",
-			   "a list of BARs, each '- { index: N, size: S }'"))
-		return -1;
-	for (size_t i = 0; i < v->n; i++)
-		if (parse_bar(err, dev, v->kids[i]))
-			return -1;
-	return 0;
+	return desc_value_list(err, dev, v, "bars",
+			       "a list of BARs, each '- { index: N, size: S }'",
+			       parse_bar);
 }

@@ -67,13 +67,7 @@ static int parse_interrupt(struct desc_error *err, struct desc_device *dev,
 int desc_parse_interrupts(struct desc_error *err, struct desc_device *dev,
 			  const struct ynode *v)
 {
-	if (!v || ynode_is_null(v))
-		return 0;
-	if (desc_value_seq(err, v, "interrupts",
-			   "a list of interrupts, each '- { name: N, vector: V }'"))
-		return -1;
-	for (size_t i = 0; i < v->n; i++)
-		if (parse_interrupt(err, dev, v->kids[i]))
-			return -1;
-	return 0;
+	return desc_value_list(err, dev, v, "interrupts",
+			       "a list of interrupts, each '- { name: N, vector: V }'",
+			       parse_interrupt);
 }

@@ -264,13 +264,7 @@ static int parse_register(struct desc_error *err, struct desc_device *dev,
 int desc_parse_registers(struct desc_error *err, struct desc_device *dev,
 			 const struct ynode *v)
 {
-	if (!v || ynode_is_null(v))
-		return 0;
-	if (desc_value_seq(err, v, "registers",
-			   "a list of registers, each '- { name: N, offset: O, ... }'"))
-		return -1;
-	for (size_t i = 0; i < v->n; i++)
-		if (parse_register(err, dev, v->kids[i]))
-			return -1;
-	return 0;
+	return desc_value_list(err, dev, v, "registers",
+			       "a list of registers, each '- { name: N, offset: O, ... }'",
+			       parse_register);
 }

@@ -28,6 +28,20 @@ int desc_value_seq(struct desc_error *err, const struct ynode *v,
 	return v->kind == YNODE_SEQ ? 0 : wrong_kind(err, v, what, expect);
 }
 
+int desc_value_list(struct desc_error *err, struct desc_device *dev,
+		    const struct ynode *v, const char *what,
+		    const char *expect, desc_item_parser *parse)
+{
+	if (!v || ynode_is_null(v))
+		return 0;
+	if (desc_value_seq(err, v, what, expect))
+		return -1;
+	for (size_t i = 0; i < v->n; i++)
+		if (parse(err, dev, v->kids[i]))
+			return -1;
+	return 0;
+}
+
 /* A scalar that is not empty, else the kind error. */
 static int scalar(struct desc_error *err, const struct ynode *v,
 		  const char *what, const char *expect)

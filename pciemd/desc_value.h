@@ -22,6 +22,16 @@ int desc_value_map(struct desc_error *err, const struct ynode *v,
 int desc_value_seq(struct desc_error *err, const struct ynode *v,
 		   const char *what, const char *expect);
 
+/*
+ * An optional list section (absent or null: none), each item handed to
+ * parse in order; stops at the first error.
+ */
+typedef int desc_item_parser(struct desc_error *err, struct desc_device *dev,
+			     const struct ynode *item);
+int desc_value_list(struct desc_error *err, struct desc_device *dev,
+		    const struct ynode *v, const char *what,
+		    const char *expect, desc_item_parser *parse);
+
 /* A number in min..max; expect is the range as users should read it. */
 int desc_value_u64(struct desc_error *err, const struct ynode *v,
 		   const char *what, uint64_t min, uint64_t max,
