@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "pciem_internal.h"
 
 /* The two IOVA windows; see the top of this file. */
@@ -532,7 +533,7 @@ static u64 pciem_dma_required_mask(struct device *d)
 static const struct dma_map_ops pciem_dma_ops = {
 	.alloc			= pciem_dma_alloc,
 	.free			= pciem_dma_free,
-	.alloc_pages		= pciem_dma_alloc_pages,
+	.PCIEM_DMA_OPS_ALLOC_PAGES = pciem_dma_alloc_pages,
 	.free_pages		= pciem_dma_free_pages,
 	.mmap			= pciem_dma_mmap,
 	.get_sgtable		= pciem_dma_get_sgtable,

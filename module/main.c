@@ -95,7 +95,6 @@ static const struct file_operations pciem_fops = {
 	.release = pciem_release,
 	.unlocked_ioctl = pciem_ioctl,
 	.mmap = pciem_mmap,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice pciem_misc = {

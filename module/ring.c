@@ -27,6 +27,7 @@
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "pciem_internal.h"
 
 #define RING_MASK	(PCIEM_RING_SIZE - 1)
@@ -118,7 +119,7 @@ static void ring_work(struct irq_work *work)
 	raw_spin_lock_irqsave(&r->lock, flags);
 	ring_drain_stage(r);
 	if (r->eventfd)
-		eventfd_signal(r->eventfd, 1);
+		pciem_eventfd_signal(r->eventfd);
 	raw_spin_unlock_irqrestore(&r->lock, flags);
 }
 

@@ -69,6 +69,11 @@
 
 #include "pattern.h"
 
+/* 6.8 renamed PCI_IRQ_LEGACY to PCI_IRQ_INTX; 6.1 knows only the old name. */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX	PCI_IRQ_LEGACY
+#endif
+
 #define PCIEM_TEST_VENDOR	0x1234
 
 /* Longest command accepted by a sysfs file, and most words in one. */
@@ -147,7 +152,7 @@ static const char * const pciem_test_irq_names[] = {
 static const unsigned int pciem_test_irq_flags[] = {
 	[PCIEM_TEST_IRQ_MSIX]	= PCI_IRQ_MSIX,
 	[PCIEM_TEST_IRQ_MSI]	= PCI_IRQ_MSI,
-	[PCIEM_TEST_IRQ_LEGACY]	= PCI_IRQ_LEGACY,
+	[PCIEM_TEST_IRQ_LEGACY]	= PCI_IRQ_INTX,
 };
 
 /* What the PCI specification allows: the core refuses the rest anyway. */
