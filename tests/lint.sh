@@ -1,13 +1,15 @@
 #!/bin/bash
 # Static checks: the module and test drivers build without warnings at
-# W=1, checkpatch --strict (from Debian's linux-source-6.1) finds nothing in
+# W=1 for every kernel in KVERS (default: every supported kernel installed),
+# checkpatch --strict (from Debian's linux-source-6.1) finds nothing in
 # module/ and tests/drivers/, and shell scripts pass shellcheck.  Prints one
-# TAP line per check and ends with "lint: N passed, N failed".
+# TAP line per check and ends with "lint: N passed, N failed".  KDIR, with a
+# single kernel in KVERS, overrides its build tree.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build/lint
-kdir=${KDIR:?KDIR must name the kernel build tree}
+kvers=${KVERS:-$("$top/scripts/kernels.sh" all)}
 src_tar=/usr/src/linux-source-6.1.tar.xz
 passed=0
 failed=0
@@ -27,23 +29,23 @@ result() { # result OK|FAIL DESCRIPTION [DETAILS-FILE]
 
 mkdir -p "$build"
 
-# W=1 with -Werror, on a copy so the tree's own objects are left alone.
-rm -rf "$build/module" "$build/uapi"
-cp -r "$top/module" "$build/module"
-cp -r "$top/uapi" "$build/uapi"
-make -C "$build/module" clean KDIR="$kdir" >/dev/null 2>&1
-if make -C "$kdir" M="$build/module" W=1 KCFLAGS=-Werror modules \
-	>"$build/w1.log" 2>&1 && ! grep -q 'warning:' "$build/w1.log"; then
-	result OK "module builds with W=1 and no warnings"
-else
-	result FAIL "module builds with W=1 and no warnings" "$build/w1.log"
-fi
-if make -C "$kdir" M="$top/tests/drivers" W=1 KCFLAGS=-Werror modules \
-	>"$build/drivers-w1.log" 2>&1 && ! grep -q 'warning:' "$build/drivers-w1.log"; then
-	result OK "test drivers build with W=1 and no warnings"
-else
-	result FAIL "test drivers build with W=1 and no warnings" "$build/drivers-w1.log"
-fi
+# W=1 with -Werror, in a tree of its own per kernel so the build's objects
+# are left alone.
+for kver in $kvers; do
+	kdir=${KDIR:-/lib/modules/$kver/build}
+	tree=$build/kernel/$kver
+	"$top/scripts/link-tree.sh" "$tree" module uapi tests/drivers tests/progs/lib
+	for what in module tests/drivers; do
+		log=$build/w1-$kver-${what##*/}.log
+		desc="${what##*/} builds with W=1 and no warnings on $kver"
+		if make -C "$kdir" M="$tree/$what" W=1 KCFLAGS=-Werror modules >"$log" 2>&1 &&
+			! grep -q 'warning:' "$log"; then
+			result OK "$desc"
+		else
+			result FAIL "$desc" "$log"
+		fi
+	done
+done
 
 # checkpatch.pl and the data files it reads, from the kernel source package.
 cp_dir=$build/checkpatch
@@ -55,7 +57,7 @@ if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch
 fi
-mapfile -t ksrc < <(cd "$top" && git ls-files 'module/*.[ch]' 'module/**/*.[ch]' 'tests/drivers/*.c' | sort -u)
+mapfile -t ksrc < <(cd "$top" && git ls-files 'module/*.[ch]' 'module/**/*.[ch]' 'tests/drivers/*.c' 'tests/drivers/*.h' | sort -u)
 for f in "${ksrc[@]}"; do
 	if (cd "$top" && perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree \
 		--show-types -f "$f") >"$build/cp.log" 2>&1 &&
