@@ -12,6 +12,46 @@
 
 #include "pciem_internal.h"
 
+/*
+ * The host bridge gets one window per BAR, and pci_register_host_bridge()
+ * merges windows that touch and have equal flags: it stretches the second
+ * over the first and releases the first, leaving that BAR without its
+ * window.  So no window may touch another window of the same device with
+ * the same flags.  allocate_resource() offers each free gap to this
+ * callback: skip one alignment step if the gap starts right after such a
+ * window, and refuse the gap (by returning a start past its end) if the
+ * window would end right before one.
+ */
+static resource_size_t window_alignf(void *data, const struct resource *gap,
+				     resource_size_t size,
+				     resource_size_t align)
+{
+	const struct resource *win = data;
+	const struct pciem_device *dev = container_of(win,
+						      struct pciem_bar,
+						      window)->dev;
+	resource_size_t start = ALIGN(gap->start, align);
+	unsigned int i;
+
+	for (i = 0; i < PCIEM_MAX_BARS; i++) {
+		const struct resource *other = &dev->bars[i].window;
+
+		if (other == win || !other->parent || other->flags != win->flags)
+			continue;
+		if (other->end + 1 == start)
+			start += align;
+	}
+	for (i = 0; i < PCIEM_MAX_BARS; i++) {
+		const struct resource *other = &dev->bars[i].window;
+
+		if (other == win || !other->parent || other->flags != win->flags)
+			continue;
+		if (start + size == other->start)
+			return gap->end;	/* cannot fit: try the next gap */
+	}
+	return start;
+}
+
 /* Prefer addresses far above RAM and firmware windows, then any above 4 GiB. */
 static const resource_size_t bar64_floors[] = { 128ULL << 30, SZ_4G };
 
@@ -24,7 +64,8 @@ static int alloc_window_64(struct resource *win, u64 size)
 		if (bar64_floors[i] + size - 1 > max)
 			continue;
 		if (!allocate_resource(&iomem_resource, win, size,
-				       bar64_floors[i], max, size, NULL, NULL))
+				       bar64_floors[i], max, size,
+				       window_alignf, win))
 			return 0;
 	}
 	return -ENOSPC;
@@ -51,7 +92,8 @@ static int alloc_window_32(struct resource *win, u64 size)
 			    res->start < SZ_1M || res->end > U32_MAX)
 				continue;
 			if (!allocate_resource(res, win, size, res->start,
-					       res->end, size, NULL, NULL))
+					       res->end, size, window_alignf,
+					       win))
 				return 0;
 		}
 	}

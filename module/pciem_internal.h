@@ -58,6 +58,8 @@ struct pciem_ring {
 	struct eventfd_ctx *eventfd;
 	struct irq_work work;		/* drains staging, signals the eventfd */
 	bool closing;			/* the device is going: nobody waits */
+	bool stalled;			/* a wait timed out; none until room */
+	const char *name;		/* the device's, for messages */
 };
 
 /* Reads waiting for the process's answer (sync.c). */
@@ -83,7 +85,8 @@ struct pciem_trap_batch {
 
 /* A kernel mapping of (part of) a BAR that points at the backing pages. */
 struct pciem_mapping {
-	struct list_head node;		/* in pciem_bar.mappings */
+	struct list_head node;		/* in pciem_bar.mappings (RCU) */
+	struct rcu_head rcu;
 	unsigned long map_va;		/* page-aligned start of the whole mapping */
 	unsigned long va;		/* where this BAR's part of it starts */
 	unsigned long npages;		/* pages of this BAR it covers */
@@ -105,6 +108,7 @@ struct pciem_bar {
 	struct list_head mappings;	/* struct pciem_mapping */
 	struct list_head watchpoints;	/* struct pciem_watchpoint */
 	struct list_head regions;	/* struct pciem_region */
+	unsigned int nregions;		/* at most PCIEM_MAX_REGIONS */
 	u8 *page_mode;			/* PCIEM_PAGE_* per page; NULL: all direct */
 };
 
@@ -220,6 +224,9 @@ struct pciem_irq {
 	DECLARE_BITMAP(hwirqs, PCIEM_NR_HWIRQ);
 	unsigned int intx_virq;
 	bool intx_pending;		/* under the config lock */
+	/* Where the kernel routed each vector (irq.c); under the config lock. */
+	u16 msi_route;			/* hwirq of MSI vector 0 */
+	u16 msix_route[PCI_MSIX_FLAGS_QSIZE + 1];	/* hwirq per MSI-X entry */
 	struct mutex inject_lock;	/* one INJECT_IRQ at a time */
 	atomic_long_t inject_hwirq;	/* -1 or the hwirq INJECT_IRQ raises */
 	DECLARE_BITMAP(resend, PCIEM_NR_HWIRQ);	/* released by an unmask */
@@ -284,7 +291,6 @@ void pciem_config_mark_removed(struct pciem_config *cfg);
 
 /* irq.c */
 int pciem_irq_init(struct pciem_device *dev);
-void pciem_irq_attach(struct pciem_device *dev);
 void pciem_irq_destroy(struct pciem_device *dev);
 int pciem_irq_inject(struct pciem_device *dev, unsigned int vec);
 void pciem_irq_config_written(struct pciem_device *dev, int where, int size);
@@ -316,6 +322,7 @@ void pciem_intercept_unmapped(unsigned long va);
 bool pciem_dma_passthrough(void);
 int pciem_iommu_init(struct pciem_iommu *mmu);
 void pciem_iommu_attach(struct pciem_iommu *mmu, struct pci_dev *pdev);
+void pciem_iommu_unbound(struct pciem_iommu *mmu, struct pci_dev *pdev);
 void pciem_iommu_destroy(struct pciem_iommu *mmu, struct pci_dev *pdev);
 struct pciem_dma_map *pciem_iommu_find(struct pciem_iommu *mmu, u64 iova);
 
@@ -352,6 +359,7 @@ int pciem_sync_respond(struct pciem_device *dev,
 unsigned long pciem_intercept_lock(void);
 void pciem_intercept_unlock(unsigned long flags);
 void pciem_intercept_set_modes(struct pciem_bar *bar, const u8 *modes);
+bool pciem_intercept_claims(unsigned long va);
 bool pciem_intercept_trapped(unsigned long va);
 bool pciem_intercept_lookup(unsigned long va, struct pciem_bar **bar,
 			    u64 *off);
@@ -375,6 +383,7 @@ int pciem_arch_hooks_init(void);
 void pciem_arch_hooks_exit(void);
 int pciem_arch_set_page(unsigned long va, unsigned long pfn, u32 mode);
 int pciem_arch_fault_hook_init(void);
+bool pciem_arch_fault_hook_live(void);
 void pciem_arch_fault_hook_exit(void);
 void pciem_arch_flush_tlb(void);
 void pciem_arch_flush_tlb_local(void);
