@@ -279,8 +279,9 @@ static void config_reset(struct pciem_config *cfg, u64 reason)
 static void config_fixup(struct pciem_config *cfg, int where, int size,
 			 u32 val, const u8 *old)
 {
+	/* The power state is in PMCSR's low byte: a write elsewhere keeps it. */
 	if (cfg->pm_offset &&
-	    pciem_touches(where, size, cfg->pm_offset + PCI_PM_CTRL, 2)) {
+	    pciem_touches(where, size, cfg->pm_offset + PCI_PM_CTRL, 1)) {
 		int reg = cfg->pm_offset + PCI_PM_CTRL;
 		u16 pmc = pciem_cfg16(cfg, cfg->pm_offset + PCI_PM_PMC);
 		u16 state = pciem_cfg16(cfg, reg) & PCI_PM_CTRL_STATE_MASK;

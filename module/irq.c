@@ -13,8 +13,16 @@
  * are delivered when unmasked: MSI mask bits and MSI-X function mask via
  * config writes, MSI-X vector masks via the MSI chip's unmask callback.
  *
- * Locking: the config space lock covers enable/mask/pending state; injections
- * are serialized by @inject_lock; hwirq allocation by @alloc_lock.
+ * Routing lives in kernel memory: the MSI chip records each message the
+ * kernel writes (pciem_msi_write_msg()), and delivery uses that record,
+ * never the copy in the MSI-X table, which the device process can write.
+ * What the process can write (table mask bits, PBA bits) only decides
+ * whether and when a recorded route is raised, and every hwirq is checked
+ * against the domain before use.
+ *
+ * Locking: the config space lock covers enable/mask/pending state and the
+ * routes; injections are serialized by @inject_lock; hwirq allocation by
+ * @alloc_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,6 +49,8 @@ static struct pciem_config *pciem_irq_cfg(struct pciem_irq *irq)
 
 static void deliver_later(struct pciem_irq *irq, unsigned long hwirq)
 {
+	if (hwirq >= PCIEM_NR_HWIRQ)
+		return;
 	set_bit(hwirq, irq->resend);
 	irq_work_queue(&irq->work);
 }
@@ -162,6 +172,12 @@ static u32 *msix_entry(struct pciem_device *dev, unsigned int vec)
 	return msix_mem(dev, PCI_MSIX_TABLE, vec * PCI_MSIX_ENTRY_SIZE);
 }
 
+/* The hwirq the kernel routed MSI-X vector @vec to; 0 (INTx's) if none. */
+static unsigned long msix_route(struct pciem_irq *irq, unsigned int vec)
+{
+	return vec < ARRAY_SIZE(irq->msix_route) ? irq->msix_route[vec] : 0;
+}
+
 static unsigned long *msix_pba_word(struct pciem_device *dev,
 				    unsigned int vec)
 {
@@ -197,7 +213,7 @@ static int inject_msix(struct pciem_device *dev, unsigned int vec,
 		return -EINVAL;
 	}
 	entry = msix_entry(dev, vec);
-	*hwirq = READ_ONCE(entry[PCI_MSIX_ENTRY_DATA / 4]);
+	*hwirq = msix_route(&dev->irq, vec);
 	if (READ_ONCE(entry[PCI_MSIX_ENTRY_LOWER_ADDR / 4]) !=
 	    PCIEM_MSI_ADDRESS || !hwirq_live(&dev->irq, *hwirq)) {
 		pciem_user_err("INJECT_IRQ: %s: MSI-X vector %u is not set up by a driver",
@@ -227,7 +243,7 @@ static int inject_msi(struct pciem_device *dev, unsigned int vec,
 			       vec, offered);
 		return -EINVAL;
 	}
-	*hwirq = (pciem_cfg16(cfg, data_off) & ~(enabled - 1)) | vec;
+	*hwirq = dev->irq.msi_route | vec;
 	if (vec >= enabled || pciem_cfg32(cfg, cfg->msi_offset + PCI_MSI_ADDRESS_LO) !=
 	    PCIEM_MSI_ADDRESS || !hwirq_live(&dev->irq, *hwirq)) {
 		pciem_user_err("INJECT_IRQ: %s: MSI vector %u is not set up by a driver (%u enabled)",
@@ -323,7 +339,8 @@ static void release_msix_pending(struct pciem_device *dev, unsigned int first,
 		     PCI_MSIX_ENTRY_CTRL_MASKBIT))
 			continue;
 		clear_bit(vec % 64, msix_pba_word(dev, vec));
-		deliver_later(&dev->irq, READ_ONCE(entry[PCI_MSIX_ENTRY_DATA / 4]));
+		if (hwirq_live(&dev->irq, msix_route(&dev->irq, vec)))
+			deliver_later(&dev->irq, msix_route(&dev->irq, vec));
 	}
 }
 
@@ -343,8 +360,8 @@ static void release_msi_pending(struct pciem_device *dev)
 		if (!(pending & BIT(vec)))
 			continue;
 		cfg->data[data_off + 8 + vec / 8] &= ~BIT(vec % 8);
-		deliver_later(&dev->irq,
-			      (pciem_cfg16(cfg, data_off) & ~(enabled - 1)) | vec);
+		if (hwirq_live(&dev->irq, dev->irq.msi_route | vec))
+			deliver_later(&dev->irq, dev->irq.msi_route | vec);
 	}
 }
 
@@ -393,11 +410,37 @@ static void pciem_msi_unmask(struct irq_data *d)
 	raw_spin_unlock_irqrestore(&cfg->lock, flags);
 }
 
+/*
+ * The kernel writes an MSI or MSI-X message: remember where it routes
+ * (the message data is the hwirq, see vec_compose_msi_msg()), then write
+ * it to the device as the PCI core would.  Multi-message MSI has one data
+ * register for the block; the route is the block's base.
+ */
+static void pciem_msi_write_msg(struct irq_data *d, struct msi_msg *msg)
+{
+	struct pciem_device *dev = irq_data_get_irq_chip_data(d);
+	struct msi_desc *desc = irq_data_get_msi_desc(d);
+	struct pciem_config *cfg = pciem_irq_cfg(&dev->irq);
+	unsigned long hwirq = msg->data, flags;
+
+	raw_spin_lock_irqsave(&cfg->lock, flags);
+	if (hwirq >= PCIEM_NR_HWIRQ)
+		hwirq = 0;
+	if (!desc->pci.msi_attrib.is_msix)
+		dev->irq.msi_route = hwirq &
+				     ~((1UL << desc->pci.msi_attrib.multiple) - 1);
+	else if (desc->msi_index < ARRAY_SIZE(dev->irq.msix_route))
+		dev->irq.msix_route[desc->msi_index] = hwirq;
+	raw_spin_unlock_irqrestore(&cfg->lock, flags);
+	pci_write_msi_msg(d->irq, msg);
+}
+
 static struct irq_chip pciem_msi_chip = {
 	.name = "PCIem-MSI",
 	.irq_ack = irq_chip_ack_parent,
 	.irq_mask = pci_msi_mask_irq,
 	.irq_unmask = pciem_msi_unmask,
+	.irq_write_msi_msg = pciem_msi_write_msg,
 };
 
 /**
@@ -453,15 +496,6 @@ int pciem_irq_init(struct pciem_device *dev)
 err:
 	pciem_irq_destroy(dev);
 	return ret;
-}
-
-/*
- * INTx: with no map_irq on the host bridge the PCI core keeps pdev->irq;
- * bus.c keeps ACPI away from it while a driver is bound.
- */
-void pciem_irq_attach(struct pciem_device *dev)
-{
-	dev->pdev->irq = dev->irq.intx_virq;
 }
 
 /* Context: process; after the device left the bus. */
