@@ -46,23 +46,45 @@ static struct pci_ops pciem_pci_ops = {
 };
 
 /*
- * INTx is routed by PCIem, not by ACPI.  x86 leaves a device's irq alone
- * on pci_enable_device() only while it is marked managed, but then looks
- * for (and warns about) an ACPI route on pci_disable_device().  So the
- * mark is set just before a driver binds and cleared just before it
- * unbinds, around the driver's own enable and disable.
+ * What the PCI core does not give a device on a PCIem bus by itself, kept
+ * right for every pci_dev it makes there, including after a sysfs remove
+ * and rescan:
+ *  - on add: the software IOMMU's dma_ops and the INTx interrupt (with no
+ *    map_irq on the host bridge the PCI core keeps pdev->irq);
+ *  - INTx is routed by PCIem, not by ACPI.  x86 leaves a device's irq
+ *    alone on pci_enable_device() only while it is marked managed, but
+ *    then looks for (and warns about) an ACPI route on
+ *    pci_disable_device().  So the mark is set just before a driver binds
+ *    and cleared just before it unbinds, around the driver's own enable
+ *    and disable;
+ *  - once a driver has unbound, the DMA mappings it left are revoked.
+ * Context: process; the host's device is valid while the bus exists.
  */
 static int pciem_bus_notify(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
 	struct pci_dev *pdev = to_pci_dev(data);
+	struct pciem_device *dev;
 
 	if (pdev->bus->ops != &pciem_pci_ops)
 		return NOTIFY_DONE;
-	if (action == BUS_NOTIFY_BIND_DRIVER)
+	dev = container_of(pdev->bus->sysdata, struct pciem_host,
+			   sysdata)->dev;
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		pciem_iommu_attach(&dev->iommu, pdev);
+		pdev->irq = dev->irq.intx_virq;
+		break;
+	case BUS_NOTIFY_BIND_DRIVER:
 		pdev->irq_managed = 1;
-	else if (action == BUS_NOTIFY_UNBIND_DRIVER)
+		break;
+	case BUS_NOTIFY_UNBIND_DRIVER:
 		pdev->irq_managed = 0;
+		break;
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+		pciem_iommu_unbound(&dev->iommu, pdev);
+		break;
+	}
 	return NOTIFY_OK;
 }
 
@@ -192,8 +214,6 @@ int pciem_bus_add(struct pciem_device *dev)
 		ret = -ENODEV;
 		goto err_bus;
 	}
-	pciem_irq_attach(dev);
-	pciem_iommu_attach(&dev->iommu, dev->pdev);
 	for (i = 0; i < PCIEM_MAX_BARS; i++)
 		if (dev->bars[i].size)
 			pciem_intercept_add(&dev->bars[i]);

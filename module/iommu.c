@@ -584,27 +584,63 @@ void pciem_iommu_attach(struct pciem_iommu *mmu, struct pci_dev *pdev)
 	set_dma_ops(&pdev->dev, &pciem_dma_ops);
 }
 
+/*
+ * Take every live mapping out of the tree and report them as leaked: the
+ * device can no longer reach their memory.  The memory itself is left
+ * alone, since the driver may still use it.  Returns how many there were.
+ */
+static unsigned long revoke_all(struct pciem_iommu *mmu, struct pci_dev *pdev,
+				const char *when)
+{
+	struct pciem_dma_map *m, *tmp, *first;
+	unsigned long flags, n;
+	struct rb_root maps;
+
+	spin_lock_irqsave(&mmu->lock, flags);
+	maps = mmu->maps;
+	n = mmu->nmaps;
+	mmu->maps = RB_ROOT;
+	mmu->nmaps = 0;
+	spin_unlock_irqrestore(&mmu->lock, flags);
+
+	if (n && pdev) {
+		first = rb_entry(rb_first(&maps), struct pciem_dma_map, node);
+		pci_warn(pdev, "driver left %lu DMA mappings %s; revoked, their memory is leaked (first: IOVA %#llx, %zu bytes, %s%s)\n",
+			 n, when, first->iova, first->size,
+			 first->coherent ? "coherent" : "streaming",
+			 first->dir == DMA_TO_DEVICE ? ", to device" :
+			 first->dir == DMA_FROM_DEVICE ? ", from device" : "");
+	}
+	rbtree_postorder_for_each_entry_safe(m, tmp, &maps, node)
+		map_free(m);
+	return n;
+}
+
+/**
+ * pciem_iommu_unbound - a driver let go of the device
+ * @mmu: the device's IOMMU state
+ * @pdev: the device
+ *
+ * Mappings the driver did not undo in its remove() are revoked and
+ * reported, as CONFIG_DMA_API_DEBUG reports them: after an unbind or an
+ * rmmod the device process must not reach memory the driver has freed.
+ * Context: process, after the driver's remove().
+ */
+void pciem_iommu_unbound(struct pciem_iommu *mmu, struct pci_dev *pdev)
+{
+	revoke_all(mmu, pdev, "at unbind");
+}
+
 /**
  * pciem_iommu_destroy - free the IOVA space of a removed device
  * @mmu: its IOMMU state
  * @pdev: the device, for the report; NULL when it never got a driver
  *
- * Mappings still live were leaked by the driver: they are reported and
- * dropped, but their memory is left alone, since the driver may still use
- * it.  Context: process, after the driver's remove().
+ * Context: process, after the driver's remove().
  */
 void pciem_iommu_destroy(struct pciem_iommu *mmu, struct pci_dev *pdev)
 {
-	struct rb_node *n;
-
-	if (mmu->nmaps && pdev)
-		pci_warn(pdev, "driver left %lu DMA mappings; their memory is leaked\n",
-			 mmu->nmaps);
-	while ((n = rb_first(&mmu->maps))) {
-		rb_erase(n, &mmu->maps);
-		map_free(rb_entry(n, struct pciem_dma_map, node));
-	}
-	mmu->nmaps = 0;
+	revoke_all(mmu, pdev, "at removal");
 	if (mmu->low)
 		gen_pool_destroy(mmu->low);
 	if (mmu->high)

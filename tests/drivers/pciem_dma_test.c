@@ -16,6 +16,8 @@
  *       DIR: to, from or bidi.  Result: "iova=0x... size=N segs=N contig=0|1";
  *       contig=1: the device sees the SIZE bytes at [iova, iova + SIZE).
  *   unmap ID                   unmap a streaming buffer, keep its memory
+ *   leak ID                    forget the buffer as a buggy driver would:
+ *                              never unmapped nor freed, not even by remove()
  *   free ID                    unmap if mapped, free
  *   fill ID SEED               fill the whole buffer with the byte pattern
  *   zero ID
@@ -396,6 +398,8 @@ static int cmd_buf(struct dma_test *t, struct dma_test_buf *b, char **argv,
 			return -EINVAL;
 	if (!strcmp(argv[0], "free") && argc == 2) {
 		buf_free(t, b);
+	} else if (!strcmp(argv[0], "leak") && argc == 2) {
+		memset(b, 0, sizeof(*b));
 	} else if (!strcmp(argv[0], "unmap") && argc == 2) {
 		if (b->kind != BUF_SINGLE && b->kind != BUF_SG)
 			return -EINVAL;
