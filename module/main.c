@@ -17,13 +17,24 @@
 
 #include "pciem_internal.h"
 
+/*
+ * A device can DMA and its BARs and ring steer a driver, so every use of
+ * its files needs the capability, not only opening /dev/pciem: an fd
+ * handed to an unprivileged process is useless there.
+ */
+static bool pciem_capable(const char *what, unsigned int cmd)
+{
+	if (capable(CAP_SYS_ADMIN))
+		return true;
+	pciem_user_err("%s 0x%x needs CAP_SYS_ADMIN", what, cmd);
+	return false;
+}
+
 static long pciem_ioctl(struct file *file, unsigned int cmd,
 			unsigned long arg)
 {
-	if (!capable(CAP_SYS_ADMIN)) {
-		pciem_user_err("ioctl 0x%x needs CAP_SYS_ADMIN", cmd);
+	if (!pciem_capable("ioctl", cmd))
 		return -EPERM;
-	}
 	return pciem_device_ioctl(file->private_data, cmd,
 				  (void __user *)arg);
 }
@@ -36,6 +47,8 @@ static int pciem_instance_release(struct inode *inode, struct file *file)
 
 static int pciem_instance_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	if (!pciem_capable("mmap of BARs at page offset", (u32)vma->vm_pgoff))
+		return -EPERM;
 	return pciem_bar_mmap(file->private_data, vma);
 }
 
@@ -86,6 +99,8 @@ static int pciem_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct pciem_device *dev = file->private_data;
 
+	if (!pciem_capable("mmap of the ring at page offset", (u32)vma->vm_pgoff))
+		return -EPERM;
 	return pciem_ring_mmap(&dev->ring, vma);
 }
 
