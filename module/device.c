@@ -26,6 +26,7 @@ struct pciem_device *pciem_device_alloc(void)
 		kfree(dev);
 		return NULL;
 	}
+	dev->ring.name = dev->name;	/* filled in by REGISTER */
 	kref_init(&dev->kref);
 	mutex_init(&dev->lock);
 	pciem_sync_init(&dev->sync);

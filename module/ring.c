@@ -21,6 +21,7 @@
 
 #include <linux/eventfd.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <linux/delay.h>
@@ -147,18 +148,51 @@ bool pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev)
 	return posted;
 }
 
+/*
+ * How long a producer that may sleep waits for room.  A device process
+ * that stopped consuming (SIGSTOP, a debugger, a hang) must cost its own
+ * device events, never the machine its driver runs on: a driver's probe
+ * or remove waiting here may hold locks the whole PCI subsystem needs.
+ */
+static int event_wait_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret = kstrtouint(val, 0, &ms);
+
+	if (ret)
+		return ret;
+	if (ms > 10000)
+		return -ERANGE;
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops event_wait_ops = {
+	.set = event_wait_set,
+	.get = param_get_uint,
+};
+
+static unsigned int event_wait_ms = 1000;
+module_param_cb(event_wait_ms, &event_wait_ops, &event_wait_ms, 0644);
+MODULE_PARM_DESC(event_wait_ms,
+		 "Most a producer waits for room in a full event ring, ms (0-10000, default 1000)");
+
 /**
  * pciem_ring_wait_room - wait until the ring has room for one more event
  * @r: the ring
  * @can_sleep: the caller may sleep; otherwise this returns at once
  *
  * The process frees room without telling the kernel, so this polls, every
- * few tens of microseconds, until there is room, the device is closing or
- * the caller is being killed.  Room may be taken again by another CPU
- * before the caller posts; that post may then still be lost, and counted.
+ * few tens of microseconds, until there is room, the device is closing,
+ * the caller is being killed, or event_wait_ms have passed.  Then the ring
+ * counts as stalled: nobody waits for it again until the process has
+ * freed room, so a stopped process costs each producer at most one wait.
+ * Room may be taken again by another CPU before the caller posts; that
+ * post may then still be lost, and counted.
  */
 void pciem_ring_wait_room(struct pciem_ring *r, bool can_sleep)
 {
+	u64 deadline = 0;
+
 	while (can_sleep && !READ_ONCE(r->closing) &&
 	       !fatal_signal_pending(current)) {
 		unsigned long flags;
@@ -166,9 +200,20 @@ void pciem_ring_wait_room(struct pciem_ring *r, bool can_sleep)
 
 		raw_spin_lock_irqsave(&r->lock, flags);
 		room = ring_room(r) >= (r->lost ? 2 : 1);
-		raw_spin_unlock_irqrestore(&r->lock, flags);
 		if (room)
+			r->stalled = false;
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+		if (room || READ_ONCE(r->stalled))
 			return;
+		if (!deadline)
+			deadline = ktime_get_ns() +
+				   (u64)READ_ONCE(event_wait_ms) * NSEC_PER_MSEC;
+		if (ktime_get_ns() >= deadline) {
+			if (!xchg(&r->stalled, true))
+				pr_warn_ratelimited("%s: the device process has not taken events for %u ms (stopped?); the device's events are lost, and counted, until it does\n",
+						    r->name, READ_ONCE(event_wait_ms));
+			return;
+		}
 		irq_work_queue(&r->work);	/* make sure the process knows */
 		usleep_range(20, 50);
 	}

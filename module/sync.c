@@ -26,12 +26,34 @@
 /*
  * PCIe's default completion timeout range A is 50 us to 50 ms; a device
  * process needs the upper end of it to be scheduled under load, and a
- * driver reading a stopped process should not stall for much longer.
+ * driver reading a stopped process should not stall for much longer.  A
+ * reader that may not sleep spins with interrupts off as long as the
+ * timeout, so it is bounded, as hardware's is (range D tops at 64 s;
+ * nothing here needs more than a second).
  */
+#define READ_TIMEOUT_MAX_MS	1000
+
+static int read_timeout_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret = kstrtouint(val, 0, &ms);
+
+	if (ret)
+		return ret;
+	if (!ms || ms > READ_TIMEOUT_MAX_MS)
+		return -ERANGE;
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops read_timeout_ops = {
+	.set = read_timeout_set,
+	.get = param_get_uint,
+};
+
 static unsigned int read_timeout_ms = 50;
-module_param(read_timeout_ms, uint, 0644);
+module_param_cb(read_timeout_ms, &read_timeout_ops, &read_timeout_ms, 0644);
 MODULE_PARM_DESC(read_timeout_ms,
-		 "Synchronous read completion timeout, ms (default 50)");
+		 "Synchronous read completion timeout, ms (1-1000, default 50)");
 
 struct pciem_sync_read {
 	struct list_head node;

@@ -67,6 +67,25 @@ dev_stop() {
 	! kill -0 "$_dk_pid" 2>/dev/null
 }
 
+# dev_pause NAME: SIGSTOP the device process and wait until every one of
+# its threads has stopped (kill returns before they do).
+dev_pause() {
+	_dp_pid=$(dev_pid "$1")
+	kill -STOP "$_dp_pid"
+	_dp_i=0
+	while [ $_dp_i -lt 100 ]; do
+		# field 3 of each thread's stat: its state; T when stopped
+		if ! cat "/proc/$_dp_pid"/task/*/stat 2>/dev/null |
+			sed 's/^.*) //' | cut -d' ' -f1 | grep -qv '^[Tt]$'; then
+			return 0
+		fi
+		sleep 0.05
+		_dp_i=$((_dp_i + 1))
+	done
+	diag "device process $1 did not stop"
+	return 1
+}
+
 # drv ADDR FILE VALUE: write a command to one of pciem_test's sysfs files.
 drv() {
 	echo "$3" >"/sys/bus/pci/devices/$1/$2"

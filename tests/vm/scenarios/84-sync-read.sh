@@ -29,7 +29,7 @@ is "a plain register beside it reads memory, no round trip" \
 	"$(rd "$a" 0x104)" 0x0
 
 pid=$(dev_pid s)
-kill -STOP "$pid"
+dev_pause s
 got=
 i=0
 while [ $i -lt 10 ]; do
