@@ -155,3 +155,10 @@ load_kmod() {
 		done
 	done
 }
+
+# expect_oops: the next step is a driver bug that oopses the kernel, in a
+# scenario with the header "# expect: oops"; the host then checks that the
+# kernel oopsed after this point and nothing hung.
+expect_oops() {
+	echo "pciem-vm: an oops is expected now" >/dev/kmsg
+}
