@@ -17,7 +17,11 @@
  * every BAR's mapping and watchpoint lists and the watchpoints' targets.
  * The hooks run from kprobe handlers with preemption disabled, so nothing
  * here sleeps; TLB flushes and debug register updates (IPIs) happen after
- * the lock is dropped.
+ * the lock is dropped.  The list of BARs and their mapping lists are also
+ * RCU lists, so that the fault hook can tell whether a fault is PCIem's
+ * without any lock: it runs for every unhandled kernel fault, including
+ * one taken while the lock is held (a nofault access during emulation) or
+ * in an NMI.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -50,6 +54,7 @@ void pciem_fault_exit(int idx)
 /* Context: process; after the BARs left the intercept list. */
 void pciem_fault_sync(void)
 {
+	synchronize_rcu();	/* lockless lookups (pciem_intercept_claims) */
 	synchronize_srcu(&pciem_fault_srcu);
 }
 
@@ -114,18 +119,25 @@ static bool wp_arm(struct pciem_bar *bar, struct pciem_watchpoint *wp,
 
 static u32 page_mode(struct pciem_bar *bar, unsigned long page)
 {
-	return bar->page_mode ? bar->page_mode[page] : PCIEM_PAGE_DIRECT;
+	const u8 *modes = READ_ONCE(bar->page_mode);
+
+	return modes ? modes[page] : PCIEM_PAGE_DIRECT;
 }
 
-/* The mapping of a registered BAR that @va falls in, or NULL. */
+/*
+ * The mapping of a registered BAR that @va falls in, or NULL.
+ * Context: intercept lock or RCU read lock held.
+ */
 static struct pciem_mapping *find_mapping(unsigned long va,
 					  struct pciem_bar **barp)
 {
 	struct pciem_mapping *m;
 	struct pciem_bar *bar;
 
-	list_for_each_entry(bar, &intercept_bars, range_node) {
-		list_for_each_entry(m, &bar->mappings, node) {
+	list_for_each_entry_rcu(bar, &intercept_bars, range_node,
+				lockdep_is_held(&intercept_lock)) {
+		list_for_each_entry_rcu(m, &bar->mappings, node,
+					lockdep_is_held(&intercept_lock)) {
 			if (va >= m->va && va - m->va < m->npages * PAGE_SIZE) {
 				*barp = bar;
 				return m;
@@ -174,21 +186,35 @@ void pciem_intercept_set_modes(struct pciem_bar *bar, const u8 *modes)
 	memcpy(bar->page_mode, modes, npages);
 }
 
-/* For the fault hook: is @va on a trapped page of a BAR mapping? */
+/**
+ * pciem_intercept_claims - is a fault at @va PCIem's?
+ * @va: the faulting kernel address
+ *
+ * True for any address in a BAR mapping, whatever its page's mode: the
+ * mode may change between the CPU's page walk and this look (a region
+ * added or cleared, a page untrapped), and the fault is PCIem's either
+ * way.  Takes no lock.  Context: any, NMI included.
+ */
+bool pciem_intercept_claims(unsigned long va)
+{
+	struct pciem_bar *bar;
+	bool found;
+
+	rcu_read_lock();
+	found = find_mapping(va, &bar);
+	rcu_read_unlock();
+	return found;
+}
+
+/* Is @va on a trapped page of a BAR mapping?  Context: intercept lock. */
 bool pciem_intercept_trapped(unsigned long va)
 {
 	struct pciem_mapping *m;
 	struct pciem_bar *bar;
-	unsigned long flags;
-	bool trapped = false;
 
-	spin_lock_irqsave(&intercept_lock, flags);
 	m = find_mapping(va, &bar);
-	if (m)
-		trapped = page_mode(bar, m->first + (va - m->va) / PAGE_SIZE) !=
-			  PCIEM_PAGE_DIRECT;
-	spin_unlock_irqrestore(&intercept_lock, flags);
-	return trapped;
+	return m && page_mode(bar, m->first + (va - m->va) / PAGE_SIZE) !=
+		    PCIEM_PAGE_DIRECT;
 }
 
 /**
@@ -355,7 +381,7 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			pr_err("%s BAR %u: cannot redirect the mapping at %p (%d); accesses through it will not reach the device\n",
 			       bar->dev->name, bar->index,
 			       (void *)m->va, ret);
-		list_add(&m->node, &bar->mappings);
+		list_add_rcu(&m->node, &bar->mappings);
 		changed = true;
 		list_for_each_entry(wp, &bar->watchpoints, bar_node)
 			if (wp_arm(bar, wp, m))
@@ -382,8 +408,8 @@ void pciem_intercept_unmapped(unsigned long va)
 		list_for_each_entry_safe(m, tmp, &bar->mappings, node) {
 			if (m->map_va != va)
 				continue;
-			list_del(&m->node);
-			kfree(m);
+			list_del_rcu(&m->node);
+			kfree_rcu(m, rcu);
 		}
 		list_for_each_entry(wp, &bar->watchpoints, bar_node) {
 			if (wp->map_va != va)
@@ -424,7 +450,7 @@ void pciem_intercept_add(struct pciem_bar *bar)
 	unsigned long flags;
 
 	spin_lock_irqsave(&intercept_lock, flags);
-	list_add_tail(&bar->range_node, &intercept_bars);
+	list_add_tail_rcu(&bar->range_node, &intercept_bars);
 	list_for_each_entry(wp, &bar->dev->watchpoints, dev_node)
 		if (wp->bar == bar->index)
 			list_add_tail(&wp->bar_node, &bar->watchpoints);
@@ -447,7 +473,7 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 	unsigned long flags;
 
 	spin_lock_irqsave(&intercept_lock, flags);
-	list_del(&bar->range_node);
+	list_del_rcu(&bar->range_node);
 	list_for_each_entry_safe(wp, wtmp, &bar->watchpoints, bar_node) {
 		wp_disarm(wp);
 		list_del_init(&wp->bar_node);
@@ -462,8 +488,8 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 			pciem_arch_set_page(m->va + i * PAGE_SIZE,
 					    page_to_pfn(dead_page),
 					    PCIEM_PAGE_DIRECT);
-		list_del(&m->node);
-		kfree(m);
+		list_del_rcu(&m->node);
+		kfree_rcu(m, rcu);
 		leaked = true;
 	}
 	if (leaked)

@@ -98,6 +98,11 @@ static int check_region(struct pciem_device *dev,
 			       req->flags, req->mode);
 		return -EINVAL;
 	}
+	if (bar->nregions >= PCIEM_MAX_REGIONS) {
+		pciem_user_err("ADD_REGION: BAR %u has %u regions already, the most it may have; CLEAR_REGIONS first",
+			       req->bar_index, PCIEM_MAX_REGIONS);
+		return -ENOSPC;
+	}
 	list_for_each_entry(r, &bar->regions, node) {
 		if (req->offset < r->offset + r->size &&
 		    r->offset < req->offset + req->size) {
@@ -124,14 +129,23 @@ int pciem_region_add(struct pciem_device *dev,
 	ret = check_region(dev, req);
 	if (ret)
 		return ret;
+	if (!pciem_arch_fault_hook_live()) {
+		pr_warn_ratelimited("ADD_REGION: the page-fault hook is disarmed (/sys/kernel/debug/kprobes/enabled is 0?); a trapped page would crash its driver, so none is made\n");
+		return -EOPNOTSUPP;
+	}
 	bar = &dev->bars[req->bar_index];
 	if (!bar->page_mode) {
-		bar->page_mode = kvzalloc(bar->size >> PAGE_SHIFT, GFP_KERNEL);
-		if (!bar->page_mode)
+		u8 *all_direct = kvzalloc(bar->size >> PAGE_SHIFT,
+					  GFP_KERNEL_ACCOUNT);
+
+		if (!all_direct)
 			return -ENOMEM;
+		/* Read by the fault path: published once it is zeroed. */
+		smp_store_release(&bar->page_mode, all_direct);
 	}
 	modes = kvmalloc(bar->size >> PAGE_SHIFT, GFP_KERNEL);
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	/* Charged to the device process, whose requests they are. */
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!modes || !r) {
 		kvfree(modes);
 		kfree(r);
@@ -147,6 +161,7 @@ int pciem_region_add(struct pciem_device *dev,
 
 	flags = pciem_intercept_lock();
 	list_add_tail(&r->node, &bar->regions);
+	bar->nregions++;
 	pciem_intercept_unlock(flags);
 	compute_modes(bar, modes);
 	apply_modes(bar, modes);
@@ -175,6 +190,7 @@ int pciem_region_clear(struct pciem_device *dev, u32 index)
 		return -ENOMEM;
 	flags = pciem_intercept_lock();
 	list_splice_init(&bar->regions, &gone);
+	bar->nregions = 0;
 	pciem_intercept_unlock(flags);
 	apply_modes(bar, modes);	/* all DIRECT */
 	kvfree(modes);
@@ -191,6 +207,7 @@ void pciem_regions_free(struct pciem_bar *bar)
 	list_for_each_entry_safe(r, tmp, &bar->regions, node)
 		kfree(r);
 	INIT_LIST_HEAD(&bar->regions);
+	bar->nregions = 0;
 	kvfree(bar->page_mode);
 	bar->page_mode = NULL;
 }
@@ -209,6 +226,36 @@ static u8 *backing_byte(struct pciem_bar *bar, u64 off)
 {
 	return (u8 *)page_address(bar->pages[off >> PAGE_SHIFT]) +
 	       offset_in_page(off);
+}
+
+/* One naturally aligned register of backing memory, read in one access. */
+static u64 backing_load(const void *p, unsigned int width)
+{
+	switch (width) {
+	case 1:
+		return READ_ONCE(*(const u8 *)p);
+	case 2:
+		return READ_ONCE(*(const u16 *)p);
+	case 4:
+		return READ_ONCE(*(const u32 *)p);
+	default:
+		return READ_ONCE(*(const u64 *)p);
+	}
+}
+
+/* Replace @old by @new there if it still holds @old. */
+static bool backing_cmpxchg(void *p, unsigned int width, u64 old, u64 new)
+{
+	switch (width) {
+	case 1:
+		return cmpxchg((u8 *)p, (u8)old, (u8)new) == (u8)old;
+	case 2:
+		return cmpxchg((u16 *)p, (u16)old, (u16)new) == (u16)old;
+	case 4:
+		return cmpxchg((u32 *)p, (u32)old, (u32)new) == (u32)old;
+	default:
+		return cmpxchg((u64 *)p, old, new) == old;
+	}
 }
 
 static void batch_add(struct pciem_trap_batch *batch, struct pciem_bar *bar,
@@ -251,7 +298,12 @@ int pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
 			return PCIEM_TRAP_SYNC;
 		if (r && (r->flags & PCIEM_REGION_READ_EVENTS))
 			event = true;
-		v |= (u64)READ_ONCE(*backing_byte(bar, off + i)) << (8 * i);
+	}
+	if (IS_ALIGNED(off, width)) {
+		v = backing_load(backing_byte(bar, off), width);
+	} else {
+		for (i = 0; i < width; i++)
+			v |= (u64)READ_ONCE(*backing_byte(bar, off + i)) << (8 * i);
 	}
 	*val = v;
 	if (event)
@@ -268,17 +320,21 @@ int pciem_trap_read(struct pciem_bar *bar, u64 off, unsigned int width,
  * @batch: where its MMIO_WRITE event goes, if a region touched asks for one
  *
  * Applies each byte's register semantics (write mask, write-1-to-clear).
+ * A naturally aligned access is applied as one atomic update of the whole
+ * register, as PCIe writes it: the device process never sees half of it,
+ * and a bit it sets meanwhile is not lost.
  * Context: as pciem_trap_read().
  */
 void pciem_trap_write(struct pciem_bar *bar, u64 off, unsigned int width,
 		      u64 val, struct pciem_trap_batch *batch)
 {
+	u64 keep = 0, clear = 0, set, old, new;
 	bool event = false;
 	unsigned int i;
 
+	/* Per byte: which bits the write leaves alone, which it clears. */
 	for (i = 0; i < width; i++) {
 		struct pciem_region *r = region_at(bar, off + i);
-		u8 *b = backing_byte(bar, off + i);
 		u8 in = val >> (8 * i), wm = 0xff, w1c = 0;
 
 		if (r) {
@@ -289,7 +345,26 @@ void pciem_trap_write(struct pciem_bar *bar, u64 off, unsigned int width,
 			if (r->flags & PCIEM_REGION_WRITE_EVENTS)
 				event = true;
 		}
-		WRITE_ONCE(*b, ((*b & ~wm) | (in & wm)) & ~(in & w1c));
+		keep |= (u64)(u8)~wm << (8 * i);
+		clear |= (u64)(in & w1c) << (8 * i);
+	}
+	set = val & ~keep;
+	if (IS_ALIGNED(off, width)) {
+		void *p = backing_byte(bar, off);
+
+		do {
+			old = backing_load(p, width);
+			new = ((old & keep) | set) & ~clear;
+		} while (!backing_cmpxchg(p, width, old, new));
+	} else {
+		for (i = 0; i < width; i++) {
+			u8 *b = backing_byte(bar, off + i);
+
+			old = READ_ONCE(*b);
+			WRITE_ONCE(*b, ((old & (keep >> (8 * i))) |
+					(u8)(set >> (8 * i))) &
+				       ~(u8)(clear >> (8 * i)));
+		}
 	}
 	if (event)
 		batch_add(batch, bar, PCIEM_EVENT_MMIO_WRITE, off, width, val);

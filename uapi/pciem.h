@@ -61,6 +61,7 @@ struct pciem_create_device {
 
 /* Memory BARs only: bar_index 0..5; a 64-bit BAR also takes index + 1. */
 #define PCIEM_MAX_BARS		6
+#define PCIEM_MAX_REGIONS	1024	/* ADD_REGION: per BAR, until CLEAR_REGIONS */
 #define PCIEM_BAR_SIZE_MIN	0x1000ULL	/* 4 KiB */
 #define PCIEM_BAR_SIZE_MAX	0x20000000ULL	/* 512 MiB */
 

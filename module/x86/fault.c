@@ -4,10 +4,13 @@
  *
  * A kernel-mode fault that no one else handles ends in
  * bad_area_nosemaphore(regs, error_code, address).  A kprobe there (an
- * ftrace-based one: the entry is not on the kprobe blacklist) checks
- * whether the address is on a trapped page of a BAR mapping; if so it
- * sends the call to pciem_fault_emulate() instead, with the same
- * arguments, the way livepatch replaces a function.  That runs as a
+ * ftrace-based one: the entry is not on the kprobe blacklist) checks,
+ * without taking any lock, whether the address is in a BAR mapping; if so
+ * it sends the call to pciem_fault_emulate() instead, with the same
+ * arguments, the way livepatch replaces a function.  The check takes no
+ * lock because it sees every unhandled kernel fault: one taken by a
+ * nofault access while emulation holds the intercept lock, or one in an
+ * NMI, must pass straight through to the kernel's own handling.  That runs as a
  * normal part of the page-fault exception, outside kprobe context, decodes
  * the faulting instruction (insn_decode.c), performs the access against
  * the backing memory with the registers' semantics, writes the result to
@@ -19,6 +22,7 @@
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <asm/trap_pf.h>
 
 #include "insn_decode.h"
@@ -83,7 +87,19 @@ static void load_result(struct pt_regs *regs, const struct mmio_insn *insn,
 	}
 }
 
-enum emu_result { EMU_DONE, EMU_PARTIAL, EMU_SYNC, EMU_FAIL };
+/*
+ * EMU_PARTIAL: more elements of a string instruction to emulate, after the
+ * lock was dropped.  EMU_RESUME: the rest of a string instruction touches
+ * no trapped page, so the CPU runs it (the registers say where it is).
+ */
+enum emu_result { EMU_DONE, EMU_PARTIAL, EMU_SYNC, EMU_FAIL, EMU_RESUME };
+
+/*
+ * Elements of a string instruction emulated under one hold of the
+ * intercept lock (interrupts off): a long memcpy_toio() is emulated in
+ * bounded steps, never in one.
+ */
+#define EMU_STRING_STEP	64
 
 /* State of one fault's emulation. */
 struct emu {
@@ -177,21 +193,35 @@ static bool string_done(struct pt_regs *regs, const struct mmio_insn *insn)
 	return !insn->rep || !regs->cx;
 }
 
+/* Does the element at si/di touch a trapped BAR page?  Intercept lock held. */
+static bool element_trapped(struct pt_regs *regs, const struct mmio_insn *insn)
+{
+	return pciem_intercept_trapped(regs->di) ||
+	       pciem_intercept_trapped(regs->di + insn->width - 1) ||
+	       (insn->op == MMIO_OP_MOVS &&
+		(pciem_intercept_trapped(regs->si) ||
+		 pciem_intercept_trapped(regs->si + insn->width - 1)));
+}
+
 /*
- * movs/stos: the elements of a rep, as many as the event batch takes.  The
- * registers advance with each element, so the instruction can be resumed
- * (or simply run again) from any point, as after an interruption.
+ * movs/stos: the elements of a rep, as many as the event batch and
+ * EMU_STRING_STEP take, while they touch a trapped page.  The registers
+ * advance with each element, so the instruction can be resumed (or simply
+ * run again) from any point, as after an interruption.
  */
 static enum emu_result emulate_string(struct pt_regs *regs,
 				      const struct mmio_insn *insn,
 				      struct emu *emu)
 {
+	unsigned int n = 0;
 	enum emu_result res;
 	u64 v;
 
 	while (!string_done(regs, insn) || !insn->rep) {
-		if (emu->batch.n + 2 > PCIEM_TRAP_BATCH)
+		if (emu->batch.n + 2 > PCIEM_TRAP_BATCH || n++ == EMU_STRING_STEP)
 			return EMU_PARTIAL;
+		if (n > 1 && !element_trapped(regs, insn))
+			return EMU_RESUME;
 		if (insn->op == MMIO_OP_MOVS) {
 			res = mem_read(regs->si, insn->width, &v, emu);
 			if (res != EMU_DONE)
@@ -310,6 +340,23 @@ static void fail_safely(struct pt_regs *regs, const u8 *bytes, size_t n,
 }
 
 /*
+ * May the faulting context sleep?  An MMIO accessor is not expected to,
+ * so only where the kernel itself could: interrupts were on, page faults
+ * are not disabled, no preemption-disabling lock or RCU read side is held
+ * (which only a kernel that counts preemption can tell: without
+ * CONFIG_PREEMPT_COUNT the answer is always no), and the task is running,
+ * not half-way into a wait loop's set_current_state() (sleeping here would
+ * turn the state back to running, and debug kernels warn).
+ */
+static bool fault_can_sleep(struct pt_regs *regs)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_COUNT) &&
+	       (regs->flags & X86_EFLAGS_IF) && !preempt_count() &&
+	       !faulthandler_disabled() && !rcu_preempt_depth() &&
+	       task_is_running(current);
+}
+
+/*
  * Stands in for bad_area_nosemaphore() for faults on trapped BAR pages.
  * Context: page-fault exception, entered with interrupts off.  Where the
  * faulting context could sleep, this may too (waiting for ring room or for
@@ -320,8 +367,7 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 					 unsigned long error_code,
 					 unsigned long address)
 {
-	bool can_sleep = (regs->flags & X86_EFLAGS_IF) &&
-			 !faulthandler_disabled() && !rcu_preempt_depth();
+	bool can_sleep = fault_can_sleep(regs);
 	enum emu_result res = EMU_FAIL;
 	u8 bytes[MMIO_INSN_MAX_LEN];
 	struct mmio_insn insn;
@@ -332,6 +378,21 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 
 	emu.batch.n = 0;
 	idx = pciem_fault_enter();
+	flags = pciem_intercept_lock();
+	if (!pciem_intercept_trapped(address)) {
+		/*
+		 * The page became direct between the CPU's page walk and
+		 * here (a region cleared, a page untrapped), or its mapping
+		 * went.  Make sure its entry says direct and run the
+		 * instruction again; if the mapping went, the next fault is
+		 * no longer PCIem's.
+		 */
+		pciem_intercept_untrap(address);
+		pciem_intercept_unlock(flags);
+		pciem_fault_exit(idx);
+		return;
+	}
+	pciem_intercept_unlock(flags);
 	if (can_sleep)
 		local_irq_enable();
 	n = fetch_insn(regs->ip, bytes);
@@ -358,12 +419,16 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 		}
 		if (res != EMU_PARTIAL)
 			break;
+		if (can_sleep)
+			cond_resched();
 		flags = pciem_intercept_lock();
 		res = emulate_string(regs, &insn, &emu);
 		pciem_intercept_unlock(flags);
 	}
 	if (res == EMU_DONE) {
 		regs->ip += insn.len;
+	} else if (res == EMU_RESUME) {
+		/* The CPU runs the rest of the string instruction. */
 	} else {
 		/*
 		 * A known instruction whose other operand is bad memory: run
@@ -382,13 +447,56 @@ out:
 	pciem_fault_exit(idx);
 }
 
+/*
+ * Proof that the hook is armed: a read-only page of the module's own whose
+ * writes only the hook can complete.  kprobes can be disarmed all at once
+ * (/sys/kernel/debug/kprobes/enabled), which nothing announces; a trapped
+ * BAR page then crashes its driver instead of being emulated.
+ */
+static struct page *probe_page;
+static void *probe_va;
+static atomic_t probe_hits;
+
+static noinline void pciem_fault_probe_hit(struct pt_regs *regs,
+					   unsigned long error_code,
+					   unsigned long address)
+{
+	u8 bytes[MMIO_INSN_MAX_LEN];
+	struct mmio_insn insn;
+	size_t n = fetch_insn(regs->ip, bytes);
+
+	/* Our own store (kernel_write_nofault()): it decodes. */
+	if (n && !mmio_decode(bytes, n, &insn)) {
+		regs->ip += insn.len;
+		atomic_inc(&probe_hits);
+	}
+}
+
+/**
+ * pciem_arch_fault_hook_live - is the fault hook armed right now?
+ *
+ * Context: process or atomic, not NMI.
+ */
+bool pciem_arch_fault_hook_live(void)
+{
+	int before = atomic_read(&probe_hits);
+
+	return kernel_write_nofault((unsigned long)probe_va, 4, 0) &&
+	       atomic_read(&probe_hits) != before;
+}
+
 static int fault_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct pt_regs *fregs = (struct pt_regs *)regs->di;
 	unsigned long error_code = regs->si, address = regs->dx;
 
-	if (user_mode(fregs) || (error_code & X86_PF_INSTR) ||
-	    !pciem_intercept_trapped(address))
+	if (in_nmi() || user_mode(fregs) || (error_code & X86_PF_INSTR))
+		return 0;
+	if (address == (unsigned long)probe_va && (error_code & X86_PF_WRITE)) {
+		regs->ip = (unsigned long)pciem_fault_probe_hit;
+		return 1;
+	}
+	if (!pciem_intercept_claims(address))
 		return 0;
 	regs->ip = (unsigned long)pciem_fault_emulate;
 	return 1;	/* the probed function is not run */
@@ -399,17 +507,56 @@ static struct kprobe fault_probe = {
 	.pre_handler = fault_pre,
 };
 
+/*
+ * The hook replaces the probed function by changing regs->ip and
+ * returning 1, which only an ftrace-based kprobe honours (an int3 or
+ * optimized one would run bad_area_nosemaphore() anyway, and oops), so
+ * anything else refuses the load, as does a hook that does not answer.
+ */
 int pciem_arch_fault_hook_init(void)
 {
-	int ret = register_kprobe(&fault_probe);
+	int ret;
 
-	if (ret)
+	probe_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!probe_page)
+		return -ENOMEM;
+	probe_va = vmap(&probe_page, 1, VM_MAP, PAGE_KERNEL_RO);
+	if (!probe_va) {
+		ret = -ENOMEM;
+		goto err_page;
+	}
+	ret = register_kprobe(&fault_probe);
+	if (ret) {
 		pr_err("cannot probe %s (%d): BAR pages cannot be trapped\n",
 		       fault_probe.symbol_name, ret);
+		goto err_vmap;
+	}
+	if (!(fault_probe.flags & KPROBE_FLAG_FTRACE)) {
+		pr_err("the probe on %s is not ftrace-based (needs CONFIG_KPROBES_ON_FTRACE); BAR pages cannot be trapped\n",
+		       fault_probe.symbol_name);
+		ret = -EOPNOTSUPP;
+		goto err_probe;
+	}
+	if (!pciem_arch_fault_hook_live()) {
+		pr_err("the probe on %s does not answer (kprobes disarmed in /sys/kernel/debug/kprobes/enabled?); BAR pages cannot be trapped\n",
+		       fault_probe.symbol_name);
+		ret = -EOPNOTSUPP;
+		goto err_probe;
+	}
+	return 0;
+
+err_probe:
+	unregister_kprobe(&fault_probe);
+err_vmap:
+	vunmap(probe_va);
+err_page:
+	__free_page(probe_page);
 	return ret;
 }
 
 void pciem_arch_fault_hook_exit(void)
 {
 	unregister_kprobe(&fault_probe);
+	vunmap(probe_va);
+	__free_page(probe_page);
 }

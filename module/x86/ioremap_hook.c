@@ -55,8 +55,13 @@ static struct kretprobe ioremap_probe = {
 	.entry_handler = ioremap_entry,
 	.handler = ioremap_return,
 	.data_size = sizeof(struct ioremap_call),
-	/* ioremap sleeps; allow many callers to be inside it at once. */
-	.maxactive = 64,
+	/*
+	 * ioremap sleeps, and every caller inside it at once needs an
+	 * instance (about 100 bytes each): as many as the tracing interface
+	 * lets a user ask for, far beyond the tasks that ever map at once;
+	 * a miss is still reported.
+	 */
+	.maxactive = 4096,
 };
 
 static int iounmap_pre(struct kprobe *p, struct pt_regs *regs)

@@ -22,7 +22,8 @@
  *   cfgflood "N OFFSET": N config-space dword writes at OFFSET
  *   mmioflood "N BAR OFF [GAP_US]": N dword writes at OFF in the BAR's
  *            mapping, one every GAP_US if given
- *   timeloop "write|read N BAR OFF": time N back-to-back writel/readl
+ *   timeloop "write|read N BAR OFF [MS]": time N back-to-back writel/readl,
+ *            or as many as fit in MS milliseconds
  *   latency  "BAR OFF" or "off": INJECT_IRQ-to-handler latency, with the
  *            injection time read from BAR memory; read: n, p50, p99, max
  *
@@ -31,6 +32,8 @@
  * The module parameters probe_irq_type, probe_irq_count and probe_delay_ms
  * make probe() set up interrupts and then linger, talking to BAR 0, so a
  * test can pull the device away while its driver is still probing.
+ * unchecked_access=1 makes it a buggy driver whose "access" runs past the
+ * end of its mapping.
  *
  * Locking: each device's state is protected by its own mutex, taken by every
  * sysfs callback and by remove().  The files are registered through the
@@ -175,6 +178,12 @@ static unsigned int pciem_test_probe_delay_ms;
 module_param_named(probe_delay_ms, pciem_test_probe_delay_ms, uint, 0444);
 MODULE_PARM_DESC(probe_delay_ms,
 		 "Milliseconds probe() lingers, reading BAR 0, before it returns");
+
+/* A buggy driver on purpose: "access" does not check its range. */
+static bool pciem_test_unchecked_access;
+module_param_named(unchecked_access, pciem_test_unchecked_access, bool, 0444);
+MODULE_PARM_DESC(unchecked_access,
+		 "Let \"access\" run past the end of the mapping, as a buggy driver would (default off)");
 
 struct pciem_test;
 
@@ -1147,7 +1156,8 @@ static ssize_t access_store(struct device *dev, struct device_attribute *attr,
 		dev_err(dev, "access: BAR %u is mapped with %s, which gives no __iomem pointer\n",
 			c.bar, pciem_test_api_names[m->api]);
 		ret = -EINVAL;
-	} else if (c.off > m->len || c.size > m->len - c.off) {
+	} else if (!pciem_test_unchecked_access &&
+		   (c.off > m->len || c.size > m->len - c.off)) {
 		dev_err(dev, "access: %llu bytes at 0x%llx are outside the 0x%llx-byte mapping of BAR %u\n",
 			c.size, c.off, m->len, c.bar);
 		ret = -EINVAL;
@@ -1848,7 +1858,9 @@ static DEVICE_ATTR_WO(mmioflood);
 /*
  * timeloop: "write N BAR OFF" or "read N BAR OFF" times N writel()s of
  * 0..N-1 (or N readl()s) at OFF of the BAR's mapping, back to back, for the
- * benchmarks.  Read: "n=N ns=TOTAL" of the last loop.
+ * benchmarks; with MS, it stops after MS milliseconds (checked every 1024
+ * accesses), for tests that keep a driver busy while something changes.
+ * Read: "n=N ns=TOTAL" of the last loop.
  */
 static ssize_t timeloop_store(struct device *dev, struct device_attribute *attr,
 			      const char *buf, size_t count)
@@ -1860,16 +1872,18 @@ static ssize_t timeloop_store(struct device *dev, struct device_attribute *attr,
 	unsigned int bar;
 	bool write;
 	u64 off, i;
-	ktime_t t0;
+	ktime_t t0, end = KTIME_MAX;
 	int argc, ret;
-	u32 n;
+	u32 n, ms;
 
 	argc = pciem_test_parse(dev, "timeloop", buf, line, argv);
 	if (argc < 0)
 		return argc;
-	if (argc != 4 || (strcmp(argv[0], "write") && strcmp(argv[0], "read")) ||
-	    kstrtou32(argv[1], 0, &n) || !n) {
-		dev_err(dev, "timeloop: expected \"write|read N BAR OFF\"\n");
+	if ((argc != 4 && argc != 5) ||
+	    (strcmp(argv[0], "write") && strcmp(argv[0], "read")) ||
+	    kstrtou32(argv[1], 0, &n) || !n ||
+	    (argc == 5 && (kstrtou32(argv[4], 0, &ms) || !ms || ms > 10000))) {
+		dev_err(dev, "timeloop: expected \"write|read N BAR OFF [MS]\" (MS up to 10000)\n");
 		return -EINVAL;
 	}
 	write = !strcmp(argv[0], "write");
@@ -1890,12 +1904,19 @@ static ssize_t timeloop_store(struct device *dev, struct device_attribute *attr,
 		goto out;
 	}
 	t0 = ktime_get();
+	if (argc == 5)
+		end = ktime_add_ms(t0, ms);
 	for (i = 0; i < n; i++) {
 		if (write)
 			writel(i, m->io + off);
 		else
 			readl(m->io + off);
+		if (!(i & 1023) && ktime_after(ktime_get(), end)) {
+			i++;
+			break;
+		}
 	}
+	n = i;
 	pt->loop_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
 	pt->loop_n = n;
 	ret = count;

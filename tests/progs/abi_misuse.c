@@ -431,6 +431,21 @@ static void regions(int fd)
 	index = 0;
 	expect_ok("CLEAR_REGIONS", fd, PCIEM_IOCTL_CLEAR_REGIONS, &index);
 	{
+		struct pciem_region_config one = {
+			.bar_index = 0, .size = 1, .width = 1, .write_mask = 0xff,
+		};
+		bool all = true;
+
+		for (one.offset = 0; one.offset < PCIEM_MAX_REGIONS; one.offset++)
+			all &= ioctl(fd, PCIEM_IOCTL_ADD_REGION, &one) == 0;
+		verdict(all, "ADD_REGION PCIEM_MAX_REGIONS times", strerror(errno));
+		expect("ADD_REGION once more than PCIEM_MAX_REGIONS", fd,
+		       PCIEM_IOCTL_ADD_REGION, &one, ENOSPC,
+		       "BAR 0 has 1024 regions already");
+		expect_ok("CLEAR_REGIONS of them all", fd,
+			  PCIEM_IOCTL_CLEAR_REGIONS, &index);
+	}
+	{
 		struct pciem_response rsp = { .seq = 1 };
 
 		expect("RESPOND before REGISTER", fd, PCIEM_IOCTL_RESPOND, &rsp,
@@ -601,27 +616,82 @@ static void no_room(void)
 	close(fd);
 }
 
-/* Without CAP_SYS_ADMIN every ioctl is refused, even on an open fd. */
-static void privilege(void)
+/*
+ * In a child that gave up root, an ioctl on @fd (@ioctl_it) or an mmap of
+ * @fd at page @pgoff must fail with EPERM.  Returns the child's status:
+ * 0 when it was refused as it should be.
+ */
+static int unprivileged_use(int fd, bool ioctl_it, off_t pgoff)
 {
-	struct stat st;
-	pid_t pid;
-	int fd = open_dev(), status;
+	int status;
+	pid_t pid = fork();
 
-	verdict(stat("/dev/pciem", &st) == 0 && (st.st_mode & 0777) == 0600 &&
-		st.st_uid == 0, "/dev/pciem is 0600 root", "wrong mode");
-	pid = fork();
 	if (pid == 0) {
 		struct pciem_create_device c = { 0 };
+		void *p;
 
 		if (setuid(65534) < 0)
 			_exit(2);
-		_exit(ioctl(fd, PCIEM_IOCTL_CREATE_DEVICE, &c) == -1 &&
-		      errno == EPERM ? 0 : 1);
+		if (ioctl_it)
+			_exit(ioctl(fd, PCIEM_IOCTL_CREATE_DEVICE, &c) == -1 &&
+			      errno == EPERM ? 0 : 1);
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 pgoff * 4096);
+		_exit(p == MAP_FAILED && errno == EPERM ? 0 : 1);
 	}
 	waitpid(pid, &status, 0);
-	verdict(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+}
+
+/*
+ * Without CAP_SYS_ADMIN every use of the files is refused, even on fds
+ * opened by root and handed over: ioctls, and mmap of the ring and of the
+ * BARs, each with one kernel log line.
+ */
+static void privilege(void)
+{
+	struct pciem_create_device c = { 0 };
+	struct pciem_bar_config b = bar(0, 4096, 0);
+	struct pciem_config_space cfg = good_cfg;
+	char last[1024] = "";
+	struct stat st;
+	int fd = open_dev(), inst, lines;
+
+	verdict(stat("/dev/pciem", &st) == 0 && (st.st_mode & 0777) == 0600 &&
+		st.st_uid == 0, "/dev/pciem is 0600 root", "wrong mode");
+	kmsg_skip();
+	verdict(unprivileged_use(fd, true, 0) == 0,
 		"ioctl without CAP_SYS_ADMIN: EPERM", "not refused");
+	lines = kmsg_new(last, sizeof(last));
+	verdict(lines == 1 && strstr(last, "ioctl 0x") &&
+		strstr(last, "needs CAP_SYS_ADMIN"),
+		"ioctl without CAP_SYS_ADMIN: one log line", last);
+
+	expect_ok("CREATE_DEVICE (for mmap)", fd, PCIEM_IOCTL_CREATE_DEVICE, &c);
+	expect_ok("ADD_BAR 0 (for mmap)", fd, PCIEM_IOCTL_ADD_BAR, &b);
+	expect_ok("SET_CONFIG (for mmap)", fd, PCIEM_IOCTL_SET_CONFIG, &cfg);
+	inst = ioctl(fd, PCIEM_IOCTL_REGISTER, NULL);
+	verdict(inst >= 0, "REGISTER (for mmap)", strerror(errno));
+
+	kmsg_skip();
+	verdict(unprivileged_use(fd, false, 0) == 0,
+		"mmap of the ring without CAP_SYS_ADMIN: EPERM", "not refused");
+	lines = kmsg_new(last, sizeof(last));
+	verdict(lines == 1 && strstr(last, "mmap of the ring") &&
+		strstr(last, "needs CAP_SYS_ADMIN"),
+		"mmap of the ring without CAP_SYS_ADMIN: one log line", last);
+	if (inst >= 0) {
+		kmsg_skip();
+		verdict(unprivileged_use(inst, false,
+					 PCIEM_BAR_MMAP_OFFSET(0) / 4096) == 0,
+			"mmap of a BAR without CAP_SYS_ADMIN: EPERM",
+			"not refused");
+		lines = kmsg_new(last, sizeof(last));
+		verdict(lines == 1 && strstr(last, "mmap of BARs") &&
+			strstr(last, "needs CAP_SYS_ADMIN"),
+			"mmap of a BAR without CAP_SYS_ADMIN: one log line", last);
+		close(inst);
+	}
 	close(fd);
 }
 

@@ -24,6 +24,13 @@
  *   region BAR OFF SIZE WIDTH MODE FLAGS WMASK W1C
  *                            ADD_REGION: "ok" or "err ERRNO-NAME"
  *   unregion BAR             CLEAR_REGIONS
+ *   torn BAR OFF MS          poll the dword at OFF for MS ms while a driver
+ *                            writes 0, 1, 2...: "ok reads=N backwards=K",
+ *                            K reads that saw a smaller value than the one
+ *                            before (a write seen half done)
+ *   regiontoggle N BAR OFF SIZE WIDTH MODE FLAGS WMASK W1C
+ *                            N times ADD_REGION then CLEAR_REGIONS, as fast
+ *                            as they go: "ok" or "err ERRNO-NAME"
  *   attach                   ATTACH (with --defer-attach): "ok" or "err ERRNO-NAME"
  *   answer BAR OFF           answer synchronous reads of that register with
  *                            1, 2, 3...: each successful RESPOND counts one
@@ -50,6 +57,7 @@
 #include <sys/stat.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dma_cmd.h"
@@ -431,6 +439,66 @@ static void cmd_region(struct dev_state *st, const char *line)
 	reply_errno(ioctl(st->fd, PCIEM_IOCTL_ADD_REGION, &r));
 }
 
+static void cmd_torn(struct dev_state *st, unsigned int bar, uint64_t off,
+		     unsigned int ms)
+{
+	volatile uint32_t *reg;
+	uint64_t reads = 0, backwards = 0;
+	uint32_t last = 0;
+	struct timespec t0, t;
+
+	if (bar >= PCIEM_MAX_BARS || !st->bars[bar].mem ||
+	    off % 4 || off + 4 > st->bars[bar].size) {
+		printf("err bad register\n");
+		return;
+	}
+	reg = (volatile uint32_t *)(st->bars[bar].mem + off);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int i = 0; i < 1000; i++) {
+			uint32_t v = *reg;
+
+			/* A new run of writes starts again from 0. */
+			if (v < last && v != 0)
+				backwards++;
+			last = v;
+			reads++;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+		 (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	printf("ok reads=%" PRIu64 " backwards=%" PRIu64 "\n", reads, backwards);
+}
+
+/* Regions added and cleared in a loop, while a driver runs. */
+static void cmd_region_toggle(struct dev_state *st, const char *line)
+{
+	struct pciem_region_config r = { 0 };
+	unsigned long long off, size, wmask, w1c;
+	unsigned long n;
+
+	if (sscanf(line, "%*s %lu %u %lli %lli %u %u %i %lli %lli", &n,
+		   &r.bar_index, &off, &size, &r.width, &r.mode,
+		   (int *)&r.flags, &wmask, &w1c) != 9) {
+		printf("err bad command: %s", line);
+		return;
+	}
+	r.offset = off;
+	r.size = size;
+	r.write_mask = wmask;
+	r.w1c_mask = w1c;
+	for (unsigned long i = 0; i < n; i++) {
+		uint32_t index = r.bar_index;
+
+		if (ioctl(st->fd, PCIEM_IOCTL_ADD_REGION, &r) < 0 ||
+		    ioctl(st->fd, PCIEM_IOCTL_CLEAR_REGIONS, &index) < 0) {
+			reply_errno(-1);
+			return;
+		}
+	}
+	printf("ok\n");
+}
+
 static void serve(struct dev_state *st, const char *fifo)
 {
 	char line[256];
@@ -493,6 +561,10 @@ static void serve(struct dev_state *st, const char *fifo)
 			       (unsigned long long)atomic_load(&st->answered));
 		} else if (!strcmp(cmd, "attach")) {
 			reply_errno(ioctl(st->fd, PCIEM_IOCTL_ATTACH, 0));
+		} else if (!strcmp(cmd, "torn") && n == 4) {
+			cmd_torn(st, bar, off, width);
+		} else if (!strcmp(cmd, "regiontoggle")) {
+			cmd_region_toggle(st, line);
 		} else if (!strcmp(cmd, "unregion") && n == 2) {
 			uint32_t index = bar;
 
