@@ -238,6 +238,30 @@ static enum emu_result emulate_string(struct pt_regs *regs,
 	return EMU_DONE;
 }
 
+/*
+ * Where a READ or WRITE starts.  The fault address is the first byte that
+ * faulted: for an access that runs from a direct page onto a trapped one,
+ * that is past its start, so the start comes from the operand itself when
+ * the fault address lies inside it.
+ */
+static unsigned long access_start(struct pt_regs *regs,
+				  const struct mmio_insn *insn,
+				  unsigned long address)
+{
+	const struct mmio_ea *ea = &insn->ea;
+	unsigned long start = ea->disp;
+
+	if (!ea->known)
+		return address;
+	if (ea->base == MMIO_EA_RIP)
+		start += regs->ip + insn->len;
+	else if (ea->base != MMIO_EA_NONE)
+		start += *gpr(regs, ea->base);
+	if (ea->index != MMIO_EA_NONE)
+		start += *gpr(regs, ea->index) << ea->scale;
+	return address - start < insn->width ? start : address;
+}
+
 /* Context: intercept lock held. */
 static enum emu_result emulate(struct pt_regs *regs,
 			       const struct mmio_insn *insn,
@@ -246,6 +270,8 @@ static enum emu_result emulate(struct pt_regs *regs,
 	enum emu_result res;
 	u64 v;
 
+	if (insn->op == MMIO_OP_READ || insn->op == MMIO_OP_WRITE)
+		address = access_start(regs, insn, address);
 	switch (insn->op) {
 	case MMIO_OP_WRITE:
 		return mem_write(address, insn->width, store_value(regs, insn),
@@ -276,6 +302,28 @@ static enum emu_result complete_sync(struct pt_regs *regs,
 		return EMU_FAIL;
 	string_advance(regs, insn);
 	return string_done(regs, insn) ? EMU_DONE : EMU_PARTIAL;
+}
+
+/*
+ * Emulation runs under the intercept lock with interrupts off.  A fault
+ * it takes itself (a nofault access of the other operand) must never come
+ * back here: it would spin on that lock.  The fault hook checks this CPU's
+ * mark and leaves such a fault to the kernel's own fixup.
+ */
+static DEFINE_PER_CPU(bool, emulating);
+
+static unsigned long emu_lock(void)
+{
+	unsigned long flags = pciem_intercept_lock();
+
+	this_cpu_write(emulating, true);
+	return flags;
+}
+
+static void emu_unlock(unsigned long flags)
+{
+	this_cpu_write(emulating, false);
+	pciem_intercept_unlock(flags);
 }
 
 /* The instruction bytes at @ip, as many as can be read (up to 15). */
@@ -378,7 +426,7 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 
 	emu.batch.n = 0;
 	idx = pciem_fault_enter();
-	flags = pciem_intercept_lock();
+	flags = emu_lock();
 	if (!pciem_intercept_trapped(address)) {
 		/*
 		 * The page became direct between the CPU's page walk and
@@ -388,22 +436,22 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 		 * no longer PCIem's.
 		 */
 		pciem_intercept_untrap(address);
-		pciem_intercept_unlock(flags);
+		emu_unlock(flags);
 		pciem_fault_exit(idx);
 		return;
 	}
-	pciem_intercept_unlock(flags);
+	emu_unlock(flags);
 	if (can_sleep)
 		local_irq_enable();
 	n = fetch_insn(regs->ip, bytes);
 	if (n && !mmio_decode(bytes, n, &insn)) {
-		flags = pciem_intercept_lock();
+		flags = emu_lock();
 		res = emulate(regs, &insn, address, &emu);
-		pciem_intercept_unlock(flags);
+		emu_unlock(flags);
 	} else {
-		flags = pciem_intercept_lock();
+		flags = emu_lock();
 		fail_safely(regs, bytes, n, address);
-		pciem_intercept_unlock(flags);
+		emu_unlock(flags);
 		goto out;
 	}
 	for (;;) {
@@ -412,18 +460,18 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 			u64 v = pciem_sync_read(emu.sync_bar, emu.sync_off,
 						insn.width, can_sleep);
 
-			flags = pciem_intercept_lock();
+			flags = emu_lock();
 			res = complete_sync(regs, &insn, v, &emu);
-			pciem_intercept_unlock(flags);
+			emu_unlock(flags);
 			continue;
 		}
 		if (res != EMU_PARTIAL)
 			break;
 		if (can_sleep)
 			cond_resched();
-		flags = pciem_intercept_lock();
+		flags = emu_lock();
 		res = emulate_string(regs, &insn, &emu);
-		pciem_intercept_unlock(flags);
+		emu_unlock(flags);
 	}
 	if (res == EMU_DONE) {
 		regs->ip += insn.len;
@@ -434,12 +482,12 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 		 * A known instruction whose other operand is bad memory: run
 		 * it against the BAR memory, to fail as it would have anyway.
 		 */
-		flags = pciem_intercept_lock();
+		flags = emu_lock();
 		pciem_intercept_untrap(address);
 		if (first_report(regs->ip))
 			pr_err("cannot complete %*ph at %pS on a trapped BAR page (%p): its page of the mapping is now accessed directly\n",
 			       (int)n, bytes, (void *)regs->ip, (void *)address);
-		pciem_intercept_unlock(flags);
+		emu_unlock(flags);
 	}
 out:
 	if (can_sleep)
@@ -490,7 +538,8 @@ static int fault_pre(struct kprobe *p, struct pt_regs *regs)
 	struct pt_regs *fregs = (struct pt_regs *)regs->di;
 	unsigned long error_code = regs->si, address = regs->dx;
 
-	if (in_nmi() || user_mode(fregs) || (error_code & X86_PF_INSTR))
+	if (in_nmi() || user_mode(fregs) || (error_code & X86_PF_INSTR) ||
+	    this_cpu_read(emulating))
 		return 0;
 	if (address == (unsigned long)probe_va && (error_code & X86_PF_WRITE)) {
 		regs->ip = (unsigned long)pciem_fault_probe_hit;

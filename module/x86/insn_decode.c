@@ -26,6 +26,8 @@
 
 #define REX_W	0x08
 #define REX_R	0x04
+#define REX_X	0x02
+#define REX_B	0x01
 
 struct cursor {
 	const u8 *bytes;
@@ -101,22 +103,60 @@ static int modrm_reg(u8 modrm, u8 rex)
 }
 
 /*
- * Consume ModRM, SIB and displacement of a memory operand.  Only the
- * length matters: the address is the fault's.  Sets *reg to ModRM.reg
- * extended by REX.R.
+ * Consume ModRM, SIB and displacement of a memory operand, noting where
+ * it points in *ea.  Sets *reg to ModRM.reg extended by REX.R.
  */
-static int take_modrm(struct cursor *c, u8 rex, int *reg)
+static int take_modrm(struct cursor *c, u8 rex, int *reg, struct mmio_ea *ea)
 {
-	u8 modrm;
+	unsigned int mod, rm, dlen = 0;
+	u64 disp = 0;
+	u8 modrm, sib;
 	int ret;
 
 	ret = take_byte(c, &modrm);
 	if (ret)
 		return ret;
-	if (modrm >> 6 == 3)
+	mod = modrm >> 6;
+	rm = modrm & 7;
+	if (mod == 3)
 		return MMIO_DECODE_INVALID;
 	*reg = modrm_reg(modrm, rex);
-	return take_modrm_rest(c, modrm);
+	ea->known = true;
+	ea->base = rm | (rex & REX_B ? 8 : 0);
+	ea->index = MMIO_EA_NONE;
+	ea->scale = 0;
+	if (rm == 4) {
+		ret = take_byte(c, &sib);
+		if (ret)
+			return ret;
+		ea->scale = sib >> 6;
+		/* index 100 is "none" unless REX.X makes it R12 */
+		ea->index = ((sib >> 3) & 7) | (rex & REX_X ? 8 : 0);
+		if (ea->index == 4)
+			ea->index = MMIO_EA_NONE;
+		ea->base = (sib & 7) | (rex & REX_B ? 8 : 0);
+		/* base 101 with mod 00: no base register, disp32 */
+		if (mod == 0 && (sib & 7) == 5) {
+			ea->base = MMIO_EA_NONE;
+			dlen = 4;
+		}
+	} else if (mod == 0 && rm == 5) {
+		ea->base = MMIO_EA_RIP;
+		dlen = 4;
+	}
+	if (mod == 1)
+		dlen = 1;
+	else if (mod == 2)
+		dlen = 4;
+	ret = take(c, dlen, &disp);
+	if (ret)
+		return ret;
+	if (dlen == 1 && (disp & 0x80))
+		disp |= ~0xffULL;
+	else if (dlen == 4 && (disp & 0x80000000))
+		disp |= ~0xffffffffULL;
+	ea->disp = disp;
+	return 0;
 }
 
 /* Register operand of a byte instruction: without REX, 4-7 are AH..BH. */
@@ -186,7 +226,7 @@ opcode:
 	switch (op) {
 	case 0x88:
 	case 0x8a:
-		ret = take_modrm(&c, rex, &reg);
+		ret = take_modrm(&c, rex, &reg, &insn.ea);
 		if (ret)
 			return ret;
 		insn.op = op == 0x88 ? MMIO_OP_WRITE : MMIO_OP_READ;
@@ -195,7 +235,7 @@ opcode:
 		break;
 	case 0x89:
 	case 0x8b:
-		ret = take_modrm(&c, rex, &reg);
+		ret = take_modrm(&c, rex, &reg, &insn.ea);
 		if (ret)
 			return ret;
 		insn.op = op == 0x89 ? MMIO_OP_WRITE : MMIO_OP_READ;
@@ -203,7 +243,7 @@ opcode:
 		break;
 	case 0xc6:
 	case 0xc7:
-		ret = take_modrm(&c, rex, &reg);
+		ret = take_modrm(&c, rex, &reg, &insn.ea);
 		if (ret)
 			return ret;
 		if (reg & 7)
@@ -224,10 +264,13 @@ opcode:
 	case 0xa1:
 	case 0xa2:
 	case 0xa3:
-		/* moffs64: the absolute address, not needed */
-		ret = take(&c, 8, NULL);
+		/* moffs64: the absolute address */
+		ret = take(&c, 8, &insn.ea.disp);
 		if (ret)
 			return ret;
+		insn.ea.known = true;
+		insn.ea.base = MMIO_EA_NONE;
+		insn.ea.index = MMIO_EA_NONE;
 		insn.op = op & 2 ? MMIO_OP_WRITE : MMIO_OP_READ;
 		if (!(op & 1))
 			insn.width = 1;
@@ -237,7 +280,7 @@ opcode:
 		/* movsxd: only the REX.W form sign-extends */
 		if (!(rex & REX_W))
 			return MMIO_DECODE_INVALID;
-		ret = take_modrm(&c, rex, &reg);
+		ret = take_modrm(&c, rex, &reg, &insn.ea);
 		if (ret)
 			return ret;
 		insn.op = MMIO_OP_READ;
@@ -251,7 +294,7 @@ opcode:
 			return ret;
 		if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
 			return MMIO_DECODE_INVALID;
-		ret = take_modrm(&c, rex, &reg);
+		ret = take_modrm(&c, rex, &reg, &insn.ea);
 		if (ret)
 			return ret;
 		insn.op = MMIO_OP_READ;
@@ -279,6 +322,8 @@ opcode:
 		return MMIO_DECODE_INVALID;
 	}
 
+	if (fsgs)
+		insn.ea.known = false;	/* the segment base is not ours to add */
 	insn.dst_width = insn.ext == MMIO_EXT_NONE ? insn.width : width;
 	insn.len = c.pos;
 	*out = insn;

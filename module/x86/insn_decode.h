@@ -53,6 +53,23 @@ enum mmio_op {
 	MMIO_OP_STOS,
 };
 
+/*
+ * The memory operand of a READ or WRITE: base + (index << scale) + disp,
+ * modulo 2^64.  The fault address is only the first byte that faulted; an
+ * access that starts on one page and runs onto a trapped one faults
+ * there, past its own start.
+ */
+#define MMIO_EA_NONE	(-1)	/* no base, or no index register */
+#define MMIO_EA_RIP	16	/* base: the address of the next instruction */
+
+struct mmio_ea {
+	bool known;		/* false for movs/stos and fs/gs-relative operands */
+	int base;		/* 0..15 numbered as reg, MMIO_EA_RIP or MMIO_EA_NONE */
+	int index;		/* 0..15 (never RSP), or MMIO_EA_NONE */
+	unsigned int scale;	/* index shifted left by 0..3 */
+	u64 disp;		/* sign-extended displacement, or moffs64 */
+};
+
 enum mmio_ext {
 	MMIO_EXT_NONE,		/* dst_width == width */
 	MMIO_EXT_ZERO,		/* movzx */
@@ -87,6 +104,7 @@ struct mmio_insn {
 	enum mmio_ext ext;
 	unsigned int dst_width;
 	bool rep;		/* movs/stos with rep: RCX iterations */
+	struct mmio_ea ea;	/* READ and WRITE: where the access starts */
 };
 
 /*

@@ -589,6 +589,64 @@ START_TEST(any_random_bytes)
 }
 END_TEST
 
+/* Where the memory operand points, for each addressing form. */
+START_TEST(effective_address)
+{
+	static const struct {
+		const char *text;
+		u8 bytes[12];
+		size_t len;
+		bool known;
+		int base, index;
+		unsigned int scale;
+		u64 disp;
+	} cases[] = {
+		{ "mov %eax,0x10(%rbx)", { 0x89, 0x43, 0x10 }, 3,
+		  true, 3, MMIO_EA_NONE, 0, 0x10 },
+		{ "mov 0x8(%rax,%rcx,4),%edx", { 0x8b, 0x54, 0x88, 0x08 }, 4,
+		  true, 0, 1, 2, 8 },
+		{ "mov 0x100(%rip),%eax", { 0x8b, 0x05, 0x00, 0x01, 0, 0 }, 6,
+		  true, MMIO_EA_RIP, MMIO_EA_NONE, 0, 0x100 },
+		{ "mov %eax,-0x10(%r12)", { 0x41, 0x89, 0x44, 0x24, 0xf0 }, 5,
+		  true, 12, MMIO_EA_NONE, 0, (u64)-0x10 },
+		{ "mov 0x1000(,%r12,1),%eax",
+		  { 0x42, 0x8b, 0x04, 0x25, 0x00, 0x10, 0, 0 }, 8,
+		  true, MMIO_EA_NONE, 12, 0, 0x1000 },
+		{ "movabs 0x1122334455667788,%rax",
+		  { 0x48, 0xa1, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 }, 10,
+		  true, MMIO_EA_NONE, MMIO_EA_NONE, 0, 0x1122334455667788ULL },
+		{ "movl $1,-0x12345678(%rax)",
+		  { 0xc7, 0x80, 0x88, 0xa9, 0xcb, 0xed, 1, 0, 0, 0 }, 10,
+		  true, 0, MMIO_EA_NONE, 0, (u64)-0x12345678 },
+		{ "mov 0x80(%rsp),%eax", { 0x8b, 0x84, 0x24, 0x80, 0, 0, 0 }, 7,
+		  true, 4, MMIO_EA_NONE, 0, 0x80 },
+		{ "mov %gs:(%rbx),%eax", { 0x65, 0x8b, 0x03 }, 3, false, 0, 0, 0, 0 },
+		{ "rep movsl", { 0xf3, 0xa5 }, 2, false, 0, 0, 0, 0 },
+	};
+	struct mmio_insn d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(&d, 0, sizeof(d));
+		ck_assert_msg(mmio_decode(cases[i].bytes, cases[i].len, &d) == 0,
+			      "%s: not decoded", cases[i].text);
+		ck_assert_msg(d.len == cases[i].len, "%s: length %u", cases[i].text,
+			      d.len);
+		ck_assert_msg(d.ea.known == cases[i].known, "%s: known %d",
+			      cases[i].text, d.ea.known);
+		if (!cases[i].known)
+			continue;
+		ck_assert_msg(d.ea.base == cases[i].base &&
+			      d.ea.index == cases[i].index &&
+			      d.ea.scale == cases[i].scale &&
+			      d.ea.disp == cases[i].disp,
+			      "%s: base %d index %d scale %u disp %#llx", cases[i].text,
+			      d.ea.base, d.ea.index, d.ea.scale,
+			      (unsigned long long)d.ea.disp);
+	}
+}
+END_TEST
+
 static Suite *insn_decode_suite(void)
 {
 	Suite *s = suite_create("insn_decode");
@@ -608,6 +666,7 @@ static Suite *insn_decode_suite(void)
 
 	tc = tcase_create("other");
 	tcase_add_test(tc, empty);
+	tcase_add_test(tc, effective_address);
 	tcase_add_test(tc, coverage);
 	tcase_add_test(tc, random_bytes);
 	tcase_add_test(tc, any_empty);

@@ -2,7 +2,9 @@
 # A trapped write of a register reaches device memory whole, as a PCIe
 # write does: the device process, polling the register while the driver
 # writes 0, 1, 2..., never sees a value half written (which would read as
-# a step backwards, e.g. 0x100 between 0x1ff and 0x200).
+# a step backwards, e.g. 0x100 between 0x1ff and 0x200).  An access that
+# starts on a direct page and runs onto a trapped one is emulated at its
+# own address, not at the first trapped byte.
 # timeout: 180
 # shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
@@ -27,6 +29,23 @@ for mode in 1 2; do
 	is "mode $mode: the last value written is there" \
 		"$(dev_cmd x 'read 0 0x1000 4')" "ok $(printf '0x%x' 399999)"
 done
+
+dev_cmd x "unregion 0" >/dev/null
+dev_cmd x "write 0 0x1000 8 0" >/dev/null
+is "page 1 traps reads and writes, with events" \
+	"$(dev_cmd x 'region 0 0x1000 0x1000 4 2 3 0xffffffff 0')" "ok"
+dev_cmd x clear >/dev/null
+drv "$a" access "writel 0 0xffe 0x11223344"
+dev_cmd x "dump /tmp/x.ev" >/dev/null
+is "a writel at 0xffe, onto the trapped page: one event at 0xffe" \
+	"$(awk '$2 == 2 { print $4, $5, $6 }' /tmp/x.ev)" "0xffe 4 0x11223344"
+is "and all four bytes where they belong" \
+	"$(dev_cmd x 'read 0 0xffe 2') $(dev_cmd x 'read 0 0x1000 2')" "ok 0x3344 ok 0x1122"
+dev_cmd x clear >/dev/null
+is "a readl at 0xffd, onto the trapped page, reads from 0xffd" \
+	"$(drv "$a" access "readl 0 0xffd" && drv_read "$a" access)" "0x22334400"
+dev_cmd x "dump /tmp/x.ev" >/dev/null
+is "with its event at 0xffd" "$(awk '$2 == 1 { print $4, $5 }' /tmp/x.ev)" "0xffd 4"
 dev_stop x KILL
 wait_for "device removed" 10 gone "$a"
 done_testing

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Seeded random use of /dev/pciem from four threads (tests/progs/ioctl_fuzz.c):
+# a million ioctls and mmaps with random, boundary and hostile arguments,
+# fds closed under the other threads, drivers binding to what registers.
+# The kernel stays clean, and a new device works afterwards.
+# Another seed: VM_APPEND=pciemvm.fuzz_seed=N tests/vm/run 58-ioctl-fuzz.
+# timeout: 400
+# shellcheck disable=SC1091,SC2016
+. /pciem/lib.sh
+. /pciem/pciem.sh
+
+seed=1
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
+	case $arg in pciemvm.fuzz_seed=*) seed=${arg#*=} ;; esac
+done
+load_pciem
+load_driver pciem_test
+load_driver pciem_dma_test
+out=$(ioctl_fuzz --seed "$seed" --threads 4 --calls 1000000 --seconds 240)
+rc=$?
+diag "$out"
+is "ioctl_fuzz ran to its end" "$rc" 0
+calls=$(echo "$out" | tr ' ' '\n' | sed -n 's/^calls=//p')
+check "at least 1000000 calls within 240 s" test "${calls:-0}" -ge 1000000
+check "every fuzzed device is gone" sh -c '! ls /sys/bus/pci/devices | grep -q "^1[0-9a-f]\{4\}:"'
+a=$(dev_start x --bar 0:4K)
+wait_for "a new device registers and its driver binds" 10 bound "$a" pciem_test
+dev_stop x
+wait_for "and is removed" 10 gone "$a"
+done_testing
