@@ -375,6 +375,11 @@ static int ioctl_set_config(struct pciem_device *dev, void __user *arg)
 			       req.vendor_id);
 		return -EINVAL;
 	}
+	/* The PCI core would wait up to a minute for the device to get ready. */
+	if (req.vendor_id == 0x0001) {
+		pciem_user_err("SET_CONFIG: vendor_id 0x0001 is the Configuration Request Retry Status answer (\"not ready yet\"), not a vendor");
+		return -EINVAL;
+	}
 	dev->config = req;
 	dev->config_set = true;
 	return 0;

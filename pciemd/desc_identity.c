@@ -27,9 +27,12 @@ int desc_parse_identity(struct desc_error *err, struct desc_device *dev,
 	    desc_keys_check(err, v, "in identity", identity_keys,
 			    sizeof(identity_keys) / sizeof(identity_keys[0])))
 		return -1;
-	/* 0x0000 and 0xffff read as "no device" to every PCI enumerator. */
-	if (desc_value_u64(err, ynode_get(v, "vendor"), "vendor", 0x0001, 0xfffe,
-			   "a vendor ID from 0x0001 to 0xfffe (0x0000 and 0xffff mean no device)",
+	/*
+	 * 0x0000 and 0xffff read as "no device" to every PCI enumerator; 0x0001
+	 * is the Configuration Request Retry Status answer ("not ready").
+	 */
+	if (desc_value_u64(err, ynode_get(v, "vendor"), "vendor", 0x0002, 0xfffe,
+			   "a vendor ID from 0x0002 to 0xfffe (0x0000 and 0xffff mean no device, 0x0001 is the retry status)",
 			   &vendor) ||
 	    desc_value_u64(err, ynode_get(v, "device"), "device", 0, 0xffff, ID16, &device))
 		return -1;

@@ -587,6 +587,10 @@ static void caps(void)
 	cfg.vendor_id = 0xffff;
 	expect("SET_CONFIG vendor 0xffff", fd, PCIEM_IOCTL_SET_CONFIG, &cfg,
 	       EINVAL, "vendor_id 0xffff");
+	cfg.vendor_id = 0x0001;
+	expect("SET_CONFIG vendor 0x0001 (retry status)", fd,
+	       PCIEM_IOCTL_SET_CONFIG, &cfg, EINVAL,
+	       "vendor_id 0x0001 is the Configuration Request Retry Status answer");
 	close(fd);
 }
 

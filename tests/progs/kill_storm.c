@@ -8,7 +8,7 @@
  *   kill_storm [--seed N] [--count N] [--max-ms N]
  *
  * Each round starts one pciem_dev, sends it the commands of its kind and
- * kills it 0..max-ms (default 40) ms after it started.  The scenario
+ * kills it 0..max-ms (default 150) ms after it started.  The scenario
  * around it keeps drivers busy on whatever devices exist.  Prints
  * "storm: kills=N registered=R" (R: rounds whose device got as far as
  * registering) and exits non-zero only if it could not run.
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fifo = "/tmp/kill_storm.cmd", *out = "/tmp/kill_storm.out";
-	unsigned long count = 1000, max_ms = 40, kills = 0, regs = 0;
+	unsigned long count = 1000, max_ms = 150, kills = 0, regs = 0;
 	uint64_t seed = 1;
 	int c;
 
