@@ -217,6 +217,9 @@ int pciem_bus_add(struct pciem_device *dev)
 	for (i = 0; i < PCIEM_MAX_BARS; i++)
 		if (dev->bars[i].size)
 			pciem_intercept_add(&dev->bars[i]);
+	ret = pciem_intercept_check(dev);
+	if (ret)
+		goto err_intercept;
 	INIT_WORK(&dev->attach_work, pciem_attach_work);
 	pci_unlock_rescan_remove();
 
@@ -226,6 +229,13 @@ int pciem_bus_add(struct pciem_device *dev)
 		 dev->config.vendor_id, dev->config.device_id);
 	return 0;
 
+err_intercept:
+	for (i = 0; i < PCIEM_MAX_BARS; i++)
+		if (dev->bars[i].size)
+			pciem_intercept_remove(&dev->bars[i]);
+	pciem_fault_sync();
+	pci_dev_put(dev->pdev);
+	dev->pdev = NULL;
 err_bus:
 	pci_stop_root_bus(bridge->bus);
 	pci_remove_root_bus(bridge->bus);

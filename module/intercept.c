@@ -443,6 +443,43 @@ void pciem_intercept_watch(struct pciem_bar *bar, struct pciem_watchpoint *wp)
 		pciem_arch_wp_sync(wp);
 }
 
+/**
+ * pciem_intercept_check - is the ioremap hook armed?
+ * @dev: device being registered, its BARs on the intercept list
+ *
+ * Maps the first page of the device's first BAR as a driver would and
+ * checks that the mapping was seen.  kprobes disarmed all at once
+ * (/sys/kernel/debug/kprobes/enabled) leave the hook registered but
+ * silent: a driver's mapping would then reach empty bus space.
+ * Context: REGISTER, process.  Return: 0, -EOPNOTSUPP or -ENOMEM.
+ */
+int pciem_intercept_check(struct pciem_device *dev)
+{
+	struct pciem_bar *bar = NULL, *found;
+	void __iomem *io;
+	unsigned long flags;
+	unsigned int i;
+	bool seen;
+
+	for (i = 0; i < PCIEM_MAX_BARS && !bar; i++)
+		if (dev->bars[i].size)
+			bar = &dev->bars[i];
+	if (!bar)
+		return 0;
+	io = ioremap(bar->window.start, PAGE_SIZE);
+	if (!io)
+		return -ENOMEM;
+	spin_lock_irqsave(&intercept_lock, flags);
+	seen = find_mapping((unsigned long)io, &found) && found == bar;
+	spin_unlock_irqrestore(&intercept_lock, flags);
+	iounmap(io);
+	if (!seen) {
+		pr_warn_ratelimited("REGISTER: the ioremap hook is disarmed (/sys/kernel/debug/kprobes/enabled is 0?); drivers' BAR mappings would not reach the device, so it is not registered\n");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 /* Context: REGISTER, under the device's lock. */
 void pciem_intercept_add(struct pciem_bar *bar)
 {

@@ -311,6 +311,7 @@ int pciem_bar_mmap(struct pciem_device *dev, struct vm_area_struct *vma);
 int pciem_intercept_init(void);
 void pciem_intercept_exit(void);
 void pciem_intercept_add(struct pciem_bar *bar);
+int pciem_intercept_check(struct pciem_device *dev);
 void pciem_intercept_remove(struct pciem_bar *bar);
 bool pciem_intercept_wants(phys_addr_t phys, unsigned long size);
 int pciem_intercept_copy(phys_addr_t phys, void *buf, size_t len, bool write);

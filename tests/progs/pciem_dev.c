@@ -421,21 +421,42 @@ static void serve_events(struct dev_state *st, const char *cmd,
 	}
 }
 
-static void cmd_region(struct dev_state *st, const char *line)
+/* "BAR OFF SIZE WIDTH MODE FLAGS WMASK W1C" into @r; false if malformed. */
+static bool parse_region(const char *args, struct pciem_region_config *r)
 {
-	struct pciem_region_config r = { 0 };
 	unsigned long long off, size, wmask, w1c;
 
-	if (sscanf(line, "%*s %u %lli %lli %u %u %i %lli %lli", &r.bar_index,
-		   &off, &size, &r.width, &r.mode, (int *)&r.flags, &wmask,
-		   &w1c) != 8) {
+	memset(r, 0, sizeof(*r));
+	if (sscanf(args, "%u %lli %lli %u %u %i %lli %lli", &r->bar_index, &off,
+		   &size, &r->width, &r->mode, (int *)&r->flags, &wmask,
+		   &w1c) != 8)
+		return false;
+	r->offset = off;
+	r->size = size;
+	r->write_mask = wmask;
+	r->w1c_mask = w1c;
+	return true;
+}
+
+/* What follows the command's name (and its first @skip words) in @line. */
+static const char *args_after(const char *line, unsigned int skip)
+{
+	line += strcspn(line, " ");
+	while (skip--) {
+		line += strspn(line, " ");
+		line += strcspn(line, " ");
+	}
+	return line;
+}
+
+static void cmd_region(struct dev_state *st, const char *line)
+{
+	struct pciem_region_config r;
+
+	if (!parse_region(args_after(line, 0), &r)) {
 		printf("err bad command: %s", line);
 		return;
 	}
-	r.offset = off;
-	r.size = size;
-	r.write_mask = wmask;
-	r.w1c_mask = w1c;
 	reply_errno(ioctl(st->fd, PCIEM_IOCTL_ADD_REGION, &r));
 }
 
@@ -473,20 +494,14 @@ static void cmd_torn(struct dev_state *st, unsigned int bar, uint64_t off,
 /* Regions added and cleared in a loop, while a driver runs. */
 static void cmd_region_toggle(struct dev_state *st, const char *line)
 {
-	struct pciem_region_config r = { 0 };
-	unsigned long long off, size, wmask, w1c;
+	struct pciem_region_config r;
 	unsigned long n;
 
-	if (sscanf(line, "%*s %lu %u %lli %lli %u %u %i %lli %lli", &n,
-		   &r.bar_index, &off, &size, &r.width, &r.mode,
-		   (int *)&r.flags, &wmask, &w1c) != 9) {
+	if (sscanf(line, "%*s %lu", &n) != 1 ||
+	    !parse_region(args_after(line, 1), &r)) {
 		printf("err bad command: %s", line);
 		return;
 	}
-	r.offset = off;
-	r.size = size;
-	r.write_mask = wmask;
-	r.w1c_mask = w1c;
 	for (unsigned long i = 0; i < n; i++) {
 		uint32_t index = r.bar_index;
 

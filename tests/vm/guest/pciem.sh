@@ -101,6 +101,18 @@ drv_field() {
 	drv_read "$1" "$2" | tr ' ' '\n' | sed -n "s/^$3=//p"
 }
 
+# irq_counts ADDR: pciem_test's handler calls per vector, "c0,c1,...".
+irq_counts() {
+	_ic=$(drv_read "$1" vectors)
+	_ic=${_ic#*counts=}
+	echo "${_ic%% *}"
+}
+
+# irq_counts_are ADDR EXPECTED: a condition for wait_for.
+irq_counts_are() {
+	[ "$(irq_counts "$1")" = "$2" ]
+}
+
 # bound ADDR DRIVER: true once DRIVER is bound to the device at ADDR.
 bound() {
 	[ "$(basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)")" = "$2" ]

@@ -6,16 +6,6 @@
 . /pciem/lib.sh
 . /pciem/pciem.sh
 
-counts() { # ADDR -> "c0,c1,..."
-	v=$(drv_read "$1" vectors)
-	v=${v#*counts=}
-	echo "${v%% *}"
-}
-
-counts_are() { # ADDR EXPECTED
-	[ "$(counts "$1")" = "$2" ]
-}
-
 nothard() {
 	v=$(drv_read "$1" vectors)
 	v=${v#*nothardirq=}
@@ -34,11 +24,11 @@ check "driver allocates 8 MSI-X vectors" drv "$a" vectors "alloc msix 8"
 for v in 0 1 2 3 4 5 6 7; do
 	dev_cmd x "inject $v" >/dev/null
 done
-is "each of the 8 vectors reached its own handler once" "$(counts "$a")" \
+is "each of the 8 vectors reached its own handler once" "$(irq_counts "$a")" \
 	"1,1,1,1,1,1,1,1"
 dev_cmd x "inject 5" >/dev/null
 dev_cmd x "inject 5" >/dev/null
-is "two more injections of vector 5: two more calls" "$(counts "$a")" \
+is "two more injections of vector 5: two more calls" "$(irq_counts "$a")" \
 	"1,1,1,1,1,3,1,1"
 is "vector 8 is out of range" "$(dev_cmd x 'inject 8')" "err EINVAL"
 check "/proc/interrupts shows 8 PCIem-MSI vectors" \
@@ -46,21 +36,21 @@ check "/proc/interrupts shows 8 PCIem-MSI vectors" \
 drv "$a" vectors reset
 drv "$a" vectors "mask 3"
 is "masked vector 3: injection accepted" "$(dev_cmd x 'inject 3')" "ok"
-is "masked vector 3: not delivered" "$(counts "$a")" "0,0,0,0,0,0,0,0"
+is "masked vector 3: not delivered" "$(irq_counts "$a")" "0,0,0,0,0,0,0,0"
 is "masked vector 3: PBA bit 3 set (seen in BAR memory)" \
 	"$(dev_cmd x 'read 0 0x3000 8')" "ok 0x8"
 drv "$a" vectors "unmask 3"
 wait_for "vector 3 delivered once on unmask" 5 \
-	counts_are "$a" 0,0,0,1,0,0,0,0
+	irq_counts_are "$a" 0,0,0,1,0,0,0,0
 is "PBA bit cleared after delivery" "$(dev_cmd x 'read 0 0x3000 8')" "ok 0x0"
 # Function mask (MSI-X control) holds every vector.
 drv "$a" vectors reset
 setpci -s "$a" CAP_MSIX+2.w=c007
 dev_cmd x "inject 6" >/dev/null
-is "function-masked: nothing delivered" "$(counts "$a")" "0,0,0,0,0,0,0,0"
+is "function-masked: nothing delivered" "$(irq_counts "$a")" "0,0,0,0,0,0,0,0"
 setpci -s "$a" CAP_MSIX+2.w=8007
 wait_for "function unmask delivers vector 6" 5 \
-	counts_are "$a" 0,0,0,0,0,0,1,0
+	irq_counts_are "$a" 0,0,0,0,0,0,1,0
 is "every call in hard-irq context" "$(nothard "$a")" 0
 drv "$a" vectors free
 is "after the driver freed its vectors injection is refused" \
@@ -74,17 +64,17 @@ check "driver allocates 4 MSI vectors" drv "$a" vectors "alloc msi 4"
 for v in 0 1 2 3; do
 	dev_cmd m "inject $v" >/dev/null
 done
-is "each of the 4 MSI vectors reached its own handler once" "$(counts "$a")" \
+is "each of the 4 MSI vectors reached its own handler once" "$(irq_counts "$a")" \
 	"1,1,1,1"
 drv "$a" vectors reset
 drv "$a" vectors "mask 2"
 dev_cmd m "inject 2" >/dev/null
-is "masked MSI vector 2 not delivered" "$(counts "$a")" "0,0,0,0"
+is "masked MSI vector 2 not delivered" "$(irq_counts "$a")" "0,0,0,0"
 is "its pending bit is set in config space" \
 	"$(setpci -s "$a" CAP_MSI+0x14.l)" 00000004
 drv "$a" vectors "unmask 2"
 wait_for "MSI vector 2 delivered once on unmask" 5 \
-	counts_are "$a" 0,0,1,0
+	irq_counts_are "$a" 0,0,1,0
 is "pending bit cleared" "$(setpci -s "$a" CAP_MSI+0x14.l)" 00000000
 is "vector 4 of a 4-vector MSI is out of range" "$(dev_cmd m 'inject 4')" \
 	"err EINVAL"
@@ -92,7 +82,7 @@ drv "$a" vectors free
 check "driver allocates 2 of the 4" drv "$a" vectors "alloc msi 2"
 is "vector 3 is offered but not enabled: refused" "$(dev_cmd m 'inject 3')" \
 	"err ENXIO"
-is "nothing fired" "$(counts "$a")" "0,0"
+is "nothing fired" "$(irq_counts "$a")" "0,0"
 dev_stop m KILL
 
 # --- INTx, honouring the command register's INTx disable ---
@@ -102,17 +92,17 @@ check "lspci shows pin A routed to an IRQ" \
 	sh -c "lspci -vv -s $a | grep -q 'Interrupt: pin A routed to IRQ'"
 check "driver requests INTx" drv "$a" vectors "alloc legacy 1"
 dev_cmd l "inject 0" >/dev/null
-is "INTx delivered" "$(counts "$a")" "1"
+is "INTx delivered" "$(irq_counts "$a")" "1"
 is "INTx has only vector 0" "$(dev_cmd l 'inject 1')" "err EINVAL"
 cmd=$(setpci -s "$a" COMMAND)
 setpci -s "$a" COMMAND="$(printf '%04x' $((0x$cmd | 0x400)))"
 dev_cmd l "inject 0" >/dev/null
-is "INTx disabled: not delivered" "$(counts "$a")" "1"
+is "INTx disabled: not delivered" "$(irq_counts "$a")" "1"
 check "status shows the interrupt pending" \
 	sh -c "lspci -vv -s $a | grep -q 'INTx+'"
 setpci -s "$a" COMMAND="$cmd"
 wait_for "INTx delivered when re-enabled" 5 \
-	counts_are "$a" 2
+	irq_counts_are "$a" 2
 is "every INTx call in hard-irq context" "$(nothard "$a")" 0
 dev_stop l KILL
 check "binding and unbinding drivers left no ACPI routing complaints" \

@@ -8,16 +8,6 @@
 . /pciem/lib.sh
 . /pciem/pciem.sh
 
-counts() { # ADDR -> "c0,c1,..."
-	v=$(drv_read "$1" vectors)
-	v=${v#*counts=}
-	echo "${v%% *}"
-}
-
-counts_are() { # ADDR EXPECTED
-	[ "$(counts "$1")" = "$2" ]
-}
-
 resets() { # NAME -> RESET events recorded so far
 	dev_cmd "$1" "dump /tmp/$1.ev" >/dev/null
 	awk '$2 == 6 { n++ } END { print n + 0 }' "/tmp/$1.ev"
@@ -37,9 +27,9 @@ dev_cmd x "write 0 0x2008 4 0x7ffffff0" >/dev/null
 dev_cmd x "write 0 0x3000 8 0x1" >/dev/null
 setpci -s "$a" CAP_MSIX+2.w=8007
 wait_for "a pending vector 0 goes to the driver's vector 0, not to the data word" 5 \
-	counts_are "$a" 1,0,0,0,0,0,0,0
+	irq_counts_are "$a" 1,0,0,0,0,0,0,0
 is "injecting vector 0 with a garbage data word still reaches vector 0" \
-	"$(dev_cmd x 'inject 0'; counts "$a")" "ok
+	"$(dev_cmd x 'inject 0'; irq_counts "$a")" "ok
 2,0,0,0,0,0,0,0"
 # Every data word pointing at another vector's hwirq, or at nothing.
 i=0
@@ -50,7 +40,7 @@ done
 drv "$a" vectors reset
 for v in 0 1 2 3 4 5 6 7; do dev_cmd x "inject $v" >/dev/null; done
 is "with every data word rewritten, each vector still reaches its own handler" \
-	"$(counts "$a")" "1,1,1,1,1,1,1,1"
+	"$(irq_counts "$a")" "1,1,1,1,1,1,1,1"
 # Random table and PBA contents, then function mask toggled many times.
 dev_cmd x "fill 0 99" >/dev/null
 n=0
@@ -86,11 +76,11 @@ is "masked MSI vector 2: injection accepted" "$(dev_cmd y 'inject 2')" "ok"
 setpci -s "$a" CAP_MSI+0xc.w=fff0
 drv "$a" vectors "unmask 2"
 wait_for "the pending vector 2 goes to vector 2 despite data 0xfff0" 5 \
-	counts_are "$a" 0,0,1,0
+	irq_counts_are "$a" 0,0,1,0
 setpci -s "$a" CAP_MSI+0xc.w=ffff
 for v in 0 1 2 3; do dev_cmd y "inject $v" >/dev/null; done
 is "with data 0xffff each MSI vector still reaches its own handler" \
-	"$(counts "$a")" "1,1,2,1"
+	"$(irq_counts "$a")" "1,1,2,1"
 for off in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do
 	setpci -s "$a" "CAP_MSI+$off.b=ff" 2>/dev/null
 done

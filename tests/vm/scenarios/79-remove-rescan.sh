@@ -8,12 +8,6 @@
 . /pciem/lib.sh
 . /pciem/pciem.sh
 
-counts() { # ADDR -> "c0,..."
-	v=$(drv_read "$1" vectors)
-	v=${v#*counts=}
-	echo "${v%% *}"
-}
-
 rescan() { # ADDR DRIVER: remove the function, rescan, wait for the driver
 	echo 1 >"/sys/bus/pci/devices/$1/remove"
 	wait_for "$1 removed through sysfs" 10 gone "$1"
@@ -31,7 +25,7 @@ for round in 1 2; do
 	rescan "$x" pciem_test
 	check "round $round: driver allocates INTx" drv "$x" vectors "alloc legacy 1"
 	is "round $round: INTx injection reaches the handler" \
-		"$(dev_cmd x 'inject 0') $(counts "$x")" "ok 1"
+		"$(dev_cmd x 'inject 0') $(irq_counts "$x")" "ok 1"
 	drv "$x" vectors free
 done
 
