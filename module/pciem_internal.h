@@ -57,6 +57,7 @@ struct pciem_ring {
 	struct pciem_stage __percpu *stage;
 	struct eventfd_ctx *eventfd;
 	struct irq_work work;		/* drains staging, signals the eventfd */
+	struct irq_work remote_work;	/* the same, queued on another CPU */
 	bool closing;			/* the device is going: nobody waits */
 	bool stalled;			/* a wait timed out; none until room */
 	const char *name;		/* the device's, for messages */
@@ -107,7 +108,7 @@ struct pciem_bar {
 	struct list_head range_node;	/* in the global list of BAR ranges */
 	struct list_head mappings;	/* struct pciem_mapping */
 	struct list_head watchpoints;	/* struct pciem_watchpoint */
-	struct list_head regions;	/* struct pciem_region */
+	struct rb_root regions;		/* struct pciem_region, by offset */
 	unsigned int nregions;		/* at most PCIEM_MAX_REGIONS */
 	u8 *page_mode;			/* PCIEM_PAGE_* per page; NULL: all direct */
 };
@@ -131,7 +132,7 @@ struct pciem_watchpoint {
 
 /* A run of registers with access semantics (region.c). */
 struct pciem_region {
-	struct list_head node;		/* pciem_bar.regions */
+	struct rb_node node;		/* pciem_bar.regions */
 	u64 offset, size;
 	u32 width, flags, mode;
 	u64 write_mask, w1c_mask;

@@ -112,9 +112,8 @@ static void ring_drain_stage(struct pciem_ring *r)
 	}
 }
 
-static void ring_work(struct irq_work *work)
+static void ring_signal(struct pciem_ring *r)
 {
-	struct pciem_ring *r = container_of(work, struct pciem_ring, work);
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&r->lock, flags);
@@ -122,6 +121,42 @@ static void ring_work(struct irq_work *work)
 	if (r->eventfd)
 		pciem_eventfd_signal(r->eventfd);
 	raw_spin_unlock_irqrestore(&r->lock, flags);
+}
+
+static void ring_work(struct irq_work *work)
+{
+	ring_signal(container_of(work, struct pciem_ring, work));
+}
+
+static void ring_remote_work(struct irq_work *work)
+{
+	ring_signal(container_of(work, struct pciem_ring, remote_work));
+}
+
+/*
+ * Tell the process there is something to take.  The eventfd is signalled
+ * from irq_work, as a producer may hold any lock; but with interrupts off
+ * here this CPU runs its irq_work only once they are back on, and a
+ * producer that then waits with them off (a synchronous read from atomic
+ * context, sync.c) would wait for an answer to a question nobody heard.
+ * Such a producer has another CPU signal.  Preemption is off across the
+ * choice, so that CPU stays online until the work is queued.
+ */
+static void ring_notify(struct pciem_ring *r)
+{
+	unsigned int this, cpu;
+
+	if (!irqs_disabled() || in_nmi()) {
+		irq_work_queue(&r->work);
+		return;
+	}
+	this = get_cpu();
+	cpu = cpumask_any_but(cpu_online_mask, this);
+	if (cpu < nr_cpu_ids)
+		irq_work_queue_on(&r->remote_work, cpu);
+	else
+		irq_work_queue(&r->work);
+	put_cpu();
 }
 
 /**
@@ -144,7 +179,7 @@ bool pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev)
 	ring_drain_stage(r);
 	posted = ring_add(r, ev);
 	raw_spin_unlock_irqrestore(&r->lock, flags);
-	irq_work_queue(&r->work);
+	ring_notify(r);
 	return posted;
 }
 
@@ -316,6 +351,7 @@ int pciem_ring_init(struct pciem_ring *r)
 		return -ENOMEM;
 	raw_spin_lock_init(&r->lock);
 	init_irq_work(&r->work, ring_work);
+	init_irq_work(&r->remote_work, ring_remote_work);
 	return 0;
 }
 
@@ -323,6 +359,7 @@ int pciem_ring_init(struct pciem_ring *r)
 void pciem_ring_destroy(struct pciem_ring *r)
 {
 	irq_work_sync(&r->work);
+	irq_work_sync(&r->remote_work);
 	if (r->eventfd)
 		eventfd_ctx_put(r->eventfd);
 	free_percpu(r->stage);

@@ -9,7 +9,10 @@
  * read_timeout_ms it gets all-ones, as from a completion timeout, and the
  * process gets READ_TIMEOUT.  A stopped or dead process therefore costs a
  * driver at most the timeout per read; device teardown releases every
- * waiter at once.
+ * waiter at once.  A reader spinning with interrupts off has another CPU
+ * tell the process (ring.c), but cannot let a process queued on its own
+ * CPU run: that read is answered only if the process has another CPU, and
+ * times out otherwise.
  *
  * Locking: @sync.lock (irq-safe) covers the waiter list and the answers;
  * a waiter lives on its reader's stack and leaves the list before it

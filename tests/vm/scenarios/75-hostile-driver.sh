@@ -1,0 +1,73 @@
+#!/bin/sh
+# A careless driver (tests/drivers/pciem_hostile.c) against a live device:
+# 1024 threads mapping a BAR at once, far beyond the 64 ioremap() calls a
+# kretprobe follows by default, each read reaching the device; synchronous
+# reads from every context where nothing may sleep (interrupts off, locks,
+# RCU, hard and soft interrupts, a wait loop's task state kept); trapped
+# writes with interrupts off while the device process is stopped.
+# timeout: 240
+# shellcheck disable=SC1091,SC2016
+. /pciem/lib.sh
+. /pciem/pciem.sh
+
+hostile() { # COMMAND...: run it, print the result
+	echo "$*" >/sys/module/pciem_hostile/parameters/run &&
+		cat /sys/module/pciem_hostile/parameters/result
+}
+field() { # RESULT NAME: the value of NAME=... in RESULT
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+load_pciem read_timeout_ms=1000
+load_driver pciem_hostile
+a=$(dev_start h --bar 0:16K)
+# A reader that spins with interrupts off cannot let a process queued on
+# its own CPU run; its answer then comes too late, as documented.  Here the
+# process has CPU 1 and the driver CPU 0.
+for t in /proc/"$(dev_pid h)"/task/*; do taskset -p 2 "${t##*/}" >/dev/null; done
+taskset -p 1 $$ >/dev/null
+
+# region BAR OFF SIZE WIDTH MODE FLAGS WMASK W1C; flags 4: synchronous reads
+is "a synchronous-read register" "$(dev_cmd h 'region 0 0x100 4 4 0 4 0xffffffff 0')" ok
+is "the process answers it" "$(dev_cmd h 'answer 0 0x100')" ok
+out=$(hostile atomic_read "$a" 0 0x100)
+diag "atomic reads: $out"
+got=
+for c in irqoff spinlock preempt bh rcu waitloop; do got="$got$(field "$out" "$c") "; done
+is "irqs off, spinlock, preemption off, bh off, RCU, wait loop: each answered in turn" \
+	"$got" "0x1 0x2 0x3 0x4 0x5 0x6 "
+is "a hard-irq timer and a softirq timer are answered too" \
+	"$(printf '%s\n' "$(field "$out" hardirq)" "$(field "$out" softirq)" | sort | tr '\n' ' ')" "0x7 0x8 "
+is "the wait loop's task state survived its read" "$(field "$out" state)" kept
+check "no sleeping in atomic context was reported" sh -c '! dmesg | grep -qE "sleeping function called|Invalid wait context|scheduling while atomic"'
+
+# Stopped process, interrupts off: each read times out (read_timeout_ms).
+dev_pause h
+out=$(hostile atomic_read "$a" 0 0x100)
+is "with the process stopped, atomic reads return all-ones" \
+	"$(field "$out" irqoff) $(field "$out" hardirq) $(field "$out" state)" "0xffffffff 0xffffffff kept"
+kill -CONT "$(dev_pid h)"
+is "trapped writes on page 1" "$(dev_cmd h 'region 0 0x1000 0x1000 4 0 1 0xffffffff 0')" ok
+dev_pause h
+write_done() { [ -f /tmp/w.rc ]; }
+sh -c "echo atomic_write $a 0 0x1000 20000 >/sys/module/pciem_hostile/parameters/run; echo \$? >/tmp/w.rc" &
+wait_for "20000 trapped writes with interrupts off finish, the process stopped" 60 write_done
+is "they all succeeded" "$(cat /tmp/w.rc)" 0
+kill -CONT "$(dev_pid h)"
+got=$(dev_cmd h events)
+check "the process learns of the lost events ($got)" test "${got#*dropped=}" -gt 0
+# Last: the storm leaves the CPUs busy purging its mappings for a while,
+# and a spinning reader's answer needs the process to get a CPU.
+dev_cmd h "write 0 0x10 4 0x5a5a1234" >/dev/null
+out=$(hostile ioremap_storm "$a" 0 0x10 0x5a5a1234 1024 10)
+diag "ioremap storm: $out"
+is "every one of 1024 x 10 ioremap()s was made, kept until the last" "$(field "$out" calls)" 10240
+is "and every read through them reached the device" "$(field "$out" bad)" 0
+check "more than 64 threads were inside ioremap() at once" \
+	test "$(field "$out" most_at_once)" -gt 64
+check "the kernel never said an ioremap was missed" sh -c '! dmesg | grep -q "ioremap calls were not intercepted"'
+dev_stop h KILL
+wait_for "device removed" 10 gone "$a"
+taskset -p 3 $$ >/dev/null
+check "pciem_hostile unloads" rmmod pciem_hostile
+done_testing
