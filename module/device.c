@@ -36,7 +36,7 @@ struct pciem_device *pciem_device_alloc(void)
 		dev->bars[i].dev = dev;
 		INIT_LIST_HEAD(&dev->bars[i].mappings);
 		INIT_LIST_HEAD(&dev->bars[i].watchpoints);
-		INIT_LIST_HEAD(&dev->bars[i].regions);
+		dev->bars[i].regions = RB_ROOT;
 	}
 	return dev;
 }

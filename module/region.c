@@ -4,6 +4,10 @@
  * (ADD_REGION, CLEAR_REGIONS), the page modes derived from them, and the
  * semantics applied when the fault handler emulates an access.
  *
+ * A BAR's regions never overlap; they are kept in a tree by offset, so
+ * adding one and finding the one an access hits take O(log n) of at most
+ * PCIEM_MAX_REGIONS.
+ *
  * Locking: a BAR's regions and page modes change under the device lock
  * and the intercept lock together; the fault path reads them under the
  * intercept lock.
@@ -31,11 +35,12 @@ static u32 region_page_mode(const struct pciem_region *r)
 /* Page modes of @bar from its regions, into @modes (npages bytes). */
 static void compute_modes(struct pciem_bar *bar, u8 *modes)
 {
-	struct pciem_region *r;
+	struct rb_node *n;
 	unsigned long p;
 
 	memset(modes, PCIEM_PAGE_DIRECT, bar->size >> PAGE_SHIFT);
-	list_for_each_entry(r, &bar->regions, node) {
+	for (n = rb_first(&bar->regions); n; n = rb_next(n)) {
+		struct pciem_region *r = rb_entry(n, struct pciem_region, node);
 		u32 mode = region_page_mode(r);
 
 		for (p = r->offset >> PAGE_SHIFT;
@@ -56,6 +61,61 @@ static void apply_modes(struct pciem_bar *bar, const u8 *modes)
 	pciem_intercept_set_modes(bar, modes);
 	pciem_intercept_unlock(flags);
 	pciem_arch_flush_tlb();
+}
+
+/*
+ * The region with the lowest offset that overlaps [@off, @off + @size),
+ * or NULL.  Regions do not overlap each other, so at most the last one
+ * starting below @off + @size can.
+ */
+static struct pciem_region *region_overlapping(struct pciem_bar *bar, u64 off,
+					       u64 size)
+{
+	struct rb_node *n = bar->regions.rb_node;
+	struct pciem_region *found = NULL;
+
+	while (n) {
+		struct pciem_region *r = rb_entry(n, struct pciem_region, node);
+
+		if (r->offset < off + size) {
+			found = r;
+			n = n->rb_right;
+		} else {
+			n = n->rb_left;
+		}
+	}
+	if (found && found->offset + found->size > off)
+		return found;
+	return NULL;
+}
+
+/* Put @new in its place; it overlaps none (check_region said so). */
+static void region_insert(struct pciem_bar *bar, struct pciem_region *new)
+{
+	struct rb_node **link = &bar->regions.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct pciem_region *r = rb_entry(*link, struct pciem_region,
+						  node);
+
+		parent = *link;
+		if (new->offset < r->offset)
+			link = &(*link)->rb_left;
+		else
+			link = &(*link)->rb_right;
+	}
+	rb_link_node(&new->node, parent, link);
+	rb_insert_color(&new->node, &bar->regions);
+}
+
+/* Free every region of @bar that @root holds. */
+static void regions_free(struct rb_root *root)
+{
+	struct pciem_region *r, *tmp;
+
+	rbtree_postorder_for_each_entry_safe(r, tmp, root, node)
+		kfree(r);
+	*root = RB_ROOT;
 }
 
 static int check_region(struct pciem_device *dev,
@@ -103,15 +163,13 @@ static int check_region(struct pciem_device *dev,
 			       req->bar_index, PCIEM_MAX_REGIONS);
 		return -ENOSPC;
 	}
-	list_for_each_entry(r, &bar->regions, node) {
-		if (req->offset < r->offset + r->size &&
-		    r->offset < req->offset + req->size) {
-			pciem_user_err("ADD_REGION: 0x%llx-0x%llx overlaps the region at 0x%llx-0x%llx of BAR %u",
-				       req->offset, req->offset + req->size - 1,
-				       r->offset, r->offset + r->size - 1,
-				       req->bar_index);
-			return -EBUSY;
-		}
+	r = region_overlapping(bar, req->offset, req->size);
+	if (r) {
+		pciem_user_err("ADD_REGION: 0x%llx-0x%llx overlaps the region at 0x%llx-0x%llx of BAR %u",
+			       req->offset, req->offset + req->size - 1,
+			       r->offset, r->offset + r->size - 1,
+			       req->bar_index);
+		return -EBUSY;
 	}
 	return 0;
 }
@@ -160,7 +218,7 @@ int pciem_region_add(struct pciem_device *dev,
 	r->w1c_mask = req->w1c_mask;
 
 	flags = pciem_intercept_lock();
-	list_add_tail(&r->node, &bar->regions);
+	region_insert(bar, r);
 	bar->nregions++;
 	pciem_intercept_unlock(flags);
 	compute_modes(bar, modes);
@@ -172,10 +230,9 @@ int pciem_region_add(struct pciem_device *dev,
 /* CLEAR_REGIONS; caller holds the device lock. */
 int pciem_region_clear(struct pciem_device *dev, u32 index)
 {
-	struct pciem_region *r, *tmp;
+	struct rb_root gone;
 	struct pciem_bar *bar;
 	unsigned long flags;
-	LIST_HEAD(gone);
 	u8 *modes;
 
 	if (index >= PCIEM_MAX_BARS || !dev->bars[index].size) {
@@ -189,24 +246,20 @@ int pciem_region_clear(struct pciem_device *dev, u32 index)
 	if (!modes)
 		return -ENOMEM;
 	flags = pciem_intercept_lock();
-	list_splice_init(&bar->regions, &gone);
+	gone = bar->regions;
+	bar->regions = RB_ROOT;
 	bar->nregions = 0;
 	pciem_intercept_unlock(flags);
 	apply_modes(bar, modes);	/* all DIRECT */
 	kvfree(modes);
-	list_for_each_entry_safe(r, tmp, &gone, node)
-		kfree(r);
+	regions_free(&gone);
 	return 0;
 }
 
 /* Context: device release; nothing maps the BAR any more. */
 void pciem_regions_free(struct pciem_bar *bar)
 {
-	struct pciem_region *r, *tmp;
-
-	list_for_each_entry_safe(r, tmp, &bar->regions, node)
-		kfree(r);
-	INIT_LIST_HEAD(&bar->regions);
+	regions_free(&bar->regions);
 	bar->nregions = 0;
 	kvfree(bar->page_mode);
 	bar->page_mode = NULL;
@@ -214,12 +267,7 @@ void pciem_regions_free(struct pciem_bar *bar)
 
 static struct pciem_region *region_at(struct pciem_bar *bar, u64 off)
 {
-	struct pciem_region *r;
-
-	list_for_each_entry(r, &bar->regions, node)
-		if (off >= r->offset && off - r->offset < r->size)
-			return r;
-	return NULL;
+	return region_overlapping(bar, off, 1);
 }
 
 static u8 *backing_byte(struct pciem_bar *bar, u64 off)
