@@ -6,6 +6,8 @@
 #   make check      unit tests, lint and VM tests on every supported kernel;
 #                   ends with "N passed, N failed"
 #   make demo       boot a VM, create the walkthrough's device, show it working
+#   make check-debug the VM suite on a KASAN/lockdep/kmemleak kernel built
+#                   from linux-source-6.1, and on Debian's PREEMPT_RT kernel
 #
 # Kernels (scripts/kernels.sh): Debian 12's own 6.1 and the 6.12 series.
 # KVER=RELEASE picks one for everything (build, VM, check, bench); without
@@ -97,6 +99,12 @@ check-all: all
 			tests/vm/run --name bench-smoke --scenario-dir tests/bench/scenarios \
 			--log-dir $(BUILD)/bench-$(k));)
 	@tests/summary.sh $(patsubst %,$(RESULTS)/%.log,$(CHECK_PARTS))
+
+# Not part of make check: the debug kernel's first build takes about 25
+# minutes (it is cached outside build/), and the run about two hours.
+check-debug: deps userspace
+	@tests/debug/run
+.PHONY: check-debug
 
 check-lint: | need-kernel
 	@KVERS="$(KVERS)" KDIR="$(KDIR)" tests/lint.sh

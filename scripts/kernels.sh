@@ -3,6 +3,7 @@
 #
 #   scripts/kernels.sh default   the default kernel release (one line)
 #   scripts/kernels.sh all       every supported release installed, default first
+#   scripts/kernels.sh rt        Debian 12's PREEMPT_RT release (make check-debug)
 #
 # Two series are supported and tested:
 #   6.1   Debian 12's own kernel: the release its linux-headers-amd64
@@ -12,6 +13,8 @@
 #         never changes the default.
 #   6.12  the series Debian 13 ships, on Debian 12 from bookworm-backports
 #         (make deps installs it): the newest installed 6.12.* release.
+# Debian 12's PREEMPT_RT kernel (linux-image-rt-amd64) is not a target of
+# its own; make check-debug runs the suite on it too.
 # A release counts as installed when it has both /boot/vmlinuz-RELEASE (the
 # VM boots it) and /lib/modules/RELEASE/build (modules build against it).
 # Prints nothing, and exits 1 with a hint on stderr, when none is installed.
@@ -19,9 +22,10 @@ set -euo pipefail
 
 installed() { [ -f "/boot/vmlinuz-$1" ] && [ -d "/lib/modules/$1/build" ]; }
 
+# debian12_release [FLAVOUR]: the release linux-headers-FLAVOUR depends on.
 debian12_release() {
 	local dep
-	dep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null) || return 0
+	dep=$(dpkg-query -W -f='${Depends}' "linux-headers-${1:-amd64}" 2>/dev/null) || return 0
 	dep=${dep%% *}
 	case $dep in
 	linux-headers-6.1.*) ;;
@@ -54,8 +58,16 @@ all)
 	[ -n "$list" ] || none
 	echo "$list"
 	;;
+rt)
+	v=$(debian12_release rt-amd64)
+	if [ -z "$v" ]; then
+		echo "kernels: Debian 12's PREEMPT_RT kernel is not installed (apt-get install linux-image-rt-amd64 linux-headers-rt-amd64)" >&2
+		exit 1
+	fi
+	echo "$v"
+	;;
 *)
-	echo "usage: $0 default|all" >&2
+	echo "usage: $0 default|all|rt" >&2
 	exit 2
 	;;
 esac

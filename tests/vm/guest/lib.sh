@@ -4,8 +4,10 @@
 # and prints its results with the helpers below; the host renumbers them.
 # Every helper that reports a test returns 0 if it passed and 1 if not.
 #
-# Environment set by /init: PCIEM_SCENARIO (this scenario's name) and
-# PCIEM_KVER (the kernel release the host meant to boot).
+# Environment set by /init: PCIEM_SCENARIO (this scenario's name),
+# PCIEM_KVER (the kernel release the host meant to boot) and
+# PCIEM_TIME_SCALE (how many times slower than usual this kernel is taken to
+# be: wait_for's limits are multiplied by it).
 
 # The count lives in a file so tests reported from subshells and pipelines
 # still add up in the plan.
@@ -89,7 +91,7 @@ _uptime_cs() {
 # 0 (pass) or TIMEOUT_S seconds have passed (fail, with CMD's last output).
 wait_for() {
 	_wf_desc=$1
-	_wf_deadline=$(($(_uptime_cs) + $2 * 100))
+	_wf_deadline=$(($(_uptime_cs) + $2 * 100 * ${PCIEM_TIME_SCALE:-1}))
 	shift 2
 	while :; do
 		if _wf_out=$("$@" 2>&1); then

@@ -3,26 +3,33 @@
 # a million ioctls and mmaps with random, boundary and hostile arguments,
 # fds closed under the other threads, drivers binding to what registers.
 # The kernel stays clean, and a new device works afterwards.
-# Another seed: VM_APPEND=pciemvm.fuzz_seed=N tests/vm/run 58-ioctl-fuzz.
+# Another seed: VM_APPEND=pciemvm.fuzz_seed=N tests/vm/run 58-ioctl-fuzz;
+# a longer run: pciemvm.fuzz_calls=N pciemvm.fuzz_seconds=S (make check-debug).
 # timeout: 400
 # shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
 . /pciem/pciem.sh
 
 seed=1
+calls=1000000
+seconds=240
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
-	case $arg in pciemvm.fuzz_seed=*) seed=${arg#*=} ;; esac
+	case $arg in
+	pciemvm.fuzz_seed=*) seed=${arg#*=} ;;
+	pciemvm.fuzz_calls=*) calls=${arg#*=} ;;
+	pciemvm.fuzz_seconds=*) seconds=${arg#*=} ;;
+	esac
 done
 load_pciem
 load_driver pciem_test
 load_driver pciem_dma_test
-out=$(ioctl_fuzz --seed "$seed" --threads 4 --calls 1000000 --seconds 240)
+out=$(ioctl_fuzz --seed "$seed" --threads 4 --calls "$calls" --seconds "$seconds")
 rc=$?
 diag "$out"
 is "ioctl_fuzz ran to its end" "$rc" 0
-calls=$(echo "$out" | tr ' ' '\n' | sed -n 's/^calls=//p')
-check "at least 1000000 calls within 240 s" test "${calls:-0}" -ge 1000000
+made=$(echo "$out" | tr ' ' '\n' | sed -n 's/^calls=//p')
+check "at least $calls calls within $seconds s" test "${made:-0}" -ge "$calls"
 check "every fuzzed device is gone" sh -c '! ls /sys/bus/pci/devices | grep -q "^1[0-9a-f]\{4\}:"'
 a=$(dev_start x --bar 0:4K)
 wait_for "a new device registers and its driver binds" 10 bound "$a" pciem_test
