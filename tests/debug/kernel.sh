@@ -47,10 +47,13 @@ dir=$cache/$key
 out=$dir/out
 src=$dir/linux-source-6.1
 
+mkdir -p "$cache"
+# Two runs at once would build over each other: the second waits.
+exec 9>"$cache/.lock"
+flock 9
 if [ ! -f "$dir/built" ]; then
-	mkdir -p "$cache"
 	# One build at a time is kept: an older config's tree is 5 GiB of waste.
-	find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key" -exec rm -rf {} +
+	find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key" ! -name .lock -exec rm -rf {} +
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	log=$dir/build.log
