@@ -3,15 +3,18 @@
  * kill_storm: device processes (pciem_dev) killed with SIGKILL at random
  * points of their devices' lives, one after another: while building, while
  * the driver probes, in the middle of DMA, of a synchronous read, of region
- * changes.  Seeded, so a run can be replayed.
+ * changes, while writing garbage over their BAR (MSI-X table and PBA
+ * included).  A third of them are first stopped (SIGSTOP) at a random
+ * moment for a random while, and most of those continued (SIGCONT) before
+ * the kill.  Seeded, so a run can be replayed.
  *
  *   kill_storm [--seed N] [--count N] [--max-ms N]
  *
  * Each round starts one pciem_dev, sends it the commands of its kind and
  * kills it 0..max-ms (default 150) ms after it started.  The scenario
  * around it keeps drivers busy on whatever devices exist.  Prints
- * "storm: kills=N registered=R" (R: rounds whose device got as far as
- * registering) and exits non-zero only if it could not run.
+ * "storm: kills=N registered=R stops=S" (R: rounds whose device got as far
+ * as registering) and exits non-zero only if it could not run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum kind { BUILD, PROBE, DMA, SYNC_READ, REGIONS, KINDS };
+enum kind { BUILD, PROBE, DMA, SYNC_READ, REGIONS, GARBAGE, KINDS };
 
 static const char *const kind_args[KINDS][8] = {
 	[BUILD] = { "--bar", "0:16K", "--msix", "4:0:0x2000:0x3000", NULL },
@@ -34,6 +37,7 @@ static const char *const kind_args[KINDS][8] = {
 	[DMA] = { "--id", "1234:d3a0", "--bar", "0:4K", NULL },
 	[SYNC_READ] = { "--bar", "0:16K", "--msi", "4:64:mask", NULL },
 	[REGIONS] = { "--bar", "0:16K", "--bar", "2:64K:64", NULL },
+	[GARBAGE] = { "--bar", "0:16K", "--msix", "8:0:0x2000:0x3000", NULL },
 };
 
 /* What each kind asks of its process, over and over until it dies. */
@@ -43,6 +47,7 @@ static const char *const kind_cmds[KINDS] = {
 	[DMA] = "dmaw 0x8000000000 65536 7\ndmar 0x8000000000 65536\n",
 	[SYNC_READ] = "region 0 0x100 4 4 2 4 0xffffffff 0\ninject 1\n",
 	[REGIONS] = "region 0 0x1000 0x1000 4 1 1 0xffffffff 0\nunregion 0\n",
+	[GARBAGE] = NULL,	/* made up each round: garbage_cmds() */
 };
 
 static uint64_t rng;
@@ -53,6 +58,21 @@ static uint64_t next(void)
 	rng ^= rng << 25;
 	rng ^= rng >> 27;
 	return rng * 0x2545F4914F6CDD1DULL;
+}
+
+/* Random dwords anywhere in BAR 0 (table at 0x2000, PBA at 0x3000), then
+ * interrupts asked for, so the kernel reads what was written. */
+static void garbage_cmds(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		unsigned int off = (i & 1 ? 0x2000 + next() % 0x1008 : next() % 0x4000) & ~3u;
+
+		n += snprintf(buf + n, size - n, "write 0 0x%x 4 0x%llx\n", off,
+			      (unsigned long long)(next() & 0xffffffff));
+	}
+	snprintf(buf + n, size - n, "inject %llu\n", (unsigned long long)(next() % 8));
 }
 
 static void sleep_ms(unsigned int ms)
@@ -87,7 +107,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *fifo = "/tmp/kill_storm.cmd", *out = "/tmp/kill_storm.out";
-	unsigned long count = 1000, max_ms = 150, kills = 0, regs = 0;
+	unsigned long count = 1000, max_ms = 150, kills = 0, regs = 0, stops = 0;
 	uint64_t seed = 1;
 	int c;
 
@@ -107,7 +127,12 @@ int main(int argc, char **argv)
 		enum kind k = next() % KINDS;
 		unsigned int delay = max_ms ? next() % (max_ms + 1) : 0;
 		const char *args[16] = { "pciem_dev", "--cmd", fifo };
-		unsigned int n = 3;
+		const char *cmds = kind_cmds[k];
+		unsigned int n = 3, stop = next() % 3 == 0;
+		unsigned int stop_at = max_ms ? next() % (max_ms + 1) : 0;
+		unsigned int stopped_for = max_ms ? next() % (max_ms + 1) : 0;
+		int cont = next() % 4 != 0;
+		char garbage[512];
 		pid_t pid;
 		int fd;
 
@@ -135,14 +160,32 @@ int main(int argc, char **argv)
 		}
 		/* Commands as fast as the fifo takes them, until the kill. */
 		fd = open(fifo, O_RDWR | O_NONBLOCK);
-		if (fd >= 0 && *kind_cmds[k]) {
-			size_t len = strlen(kind_cmds[k]);
+		if (k == GARBAGE) {
+			garbage_cmds(garbage, sizeof(garbage));
+			cmds = garbage;
+		}
+		if (fd >= 0 && *cmds) {
+			size_t len = strlen(cmds);
 
 			for (unsigned int i = 0; i < 16; i++)
-				if (write(fd, kind_cmds[k], len) < 0)
+				if (write(fd, cmds, len) < 0)
 					break;
 		}
-		sleep_ms(delay);
+		if (stop && stop_at < delay) {
+			/* Stopped, maybe continued, then killed at its time. */
+			unsigned int left = delay - stop_at;
+			unsigned int held = stopped_for < left ? stopped_for : left;
+
+			sleep_ms(stop_at);
+			kill(pid, SIGSTOP);
+			stops++;
+			sleep_ms(held);
+			if (cont)
+				kill(pid, SIGCONT);
+			sleep_ms(left - held);
+		} else {
+			sleep_ms(delay);
+		}
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		if (fd >= 0)
@@ -151,6 +194,6 @@ int main(int argc, char **argv)
 		regs += registered(out);
 	}
 	unlink(fifo);
-	printf("storm: kills=%lu registered=%lu\n", kills, regs);
+	printf("storm: kills=%lu registered=%lu stops=%lu\n", kills, regs, stops);
 	return 0;
 }
