@@ -20,6 +20,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rbtree.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -57,7 +58,9 @@ struct pciem_ring {
 	struct pciem_stage __percpu *stage;
 	struct eventfd_ctx *eventfd;
 	struct irq_work work;		/* drains staging, signals the eventfd */
-	struct irq_work remote_work;	/* the same, queued on another CPU */
+	struct irq_work kick_work;	/* the same, queued by @kick only */
+	call_single_data_t kick;	/* queues @kick_work on another CPU */
+	atomic_t kicks_in_flight;
 	bool closing;			/* the device is going: nobody waits */
 	bool stalled;			/* a wait timed out; none until room */
 	const char *name;		/* the device's, for messages */

@@ -128,9 +128,22 @@ static void ring_work(struct irq_work *work)
 	ring_signal(container_of(work, struct pciem_ring, work));
 }
 
-static void ring_remote_work(struct irq_work *work)
+static void ring_kick_work(struct irq_work *work)
 {
-	ring_signal(container_of(work, struct pciem_ring, remote_work));
+	ring_signal(container_of(work, struct pciem_ring, kick_work));
+}
+
+/*
+ * Context: the IPI, on another CPU.  Its own irq_work, as @work may be
+ * pending on the CPU that kicked, which cannot run it.  @r is not touched
+ * after the count.
+ */
+static void ring_kick(void *data)
+{
+	struct pciem_ring *r = data;
+
+	irq_work_queue(&r->kick_work);
+	atomic_dec(&r->kicks_in_flight);
 }
 
 /*
@@ -139,23 +152,25 @@ static void ring_remote_work(struct irq_work *work)
  * here this CPU runs its irq_work only once they are back on, and a
  * producer that then waits with them off (a synchronous read from atomic
  * context, sync.c) would wait for an answer to a question nobody heard.
- * Such a producer has another CPU signal.  Preemption is off across the
- * choice, so that CPU stays online until the work is queued.
+ * Such a producer also has another CPU signal, through an IPI (the kick;
+ * irq_work_queue_on() is not exported to modules).  A kick still in
+ * flight will do for this one too.  Preemption is off across the choice,
+ * so that CPU stays online until the IPI is sent.
  */
 static void ring_notify(struct pciem_ring *r)
 {
 	unsigned int this, cpu;
 
-	if (!irqs_disabled() || in_nmi()) {
-		irq_work_queue(&r->work);
+	irq_work_queue(&r->work);
+	if (!irqs_disabled() || in_nmi())
 		return;
-	}
 	this = get_cpu();
 	cpu = cpumask_any_but(cpu_online_mask, this);
-	if (cpu < nr_cpu_ids)
-		irq_work_queue_on(&r->remote_work, cpu);
-	else
-		irq_work_queue(&r->work);
+	if (cpu < nr_cpu_ids) {
+		atomic_inc(&r->kicks_in_flight);
+		if (smp_call_function_single_async(cpu, &r->kick))
+			atomic_dec(&r->kicks_in_flight);	/* one is in flight */
+	}
 	put_cpu();
 }
 
@@ -351,15 +366,18 @@ int pciem_ring_init(struct pciem_ring *r)
 		return -ENOMEM;
 	raw_spin_lock_init(&r->lock);
 	init_irq_work(&r->work, ring_work);
-	init_irq_work(&r->remote_work, ring_remote_work);
+	init_irq_work(&r->kick_work, ring_kick_work);
+	INIT_CSD(&r->kick, ring_kick, r);
 	return 0;
 }
 
 /* Context: process; no producer may be left (watchpoints gone, bus removed). */
 void pciem_ring_destroy(struct pciem_ring *r)
 {
+	while (atomic_read(&r->kicks_in_flight))
+		cpu_relax();
+	irq_work_sync(&r->kick_work);
 	irq_work_sync(&r->work);
-	irq_work_sync(&r->remote_work);
 	if (r->eventfd)
 		eventfd_ctx_put(r->eventfd);
 	free_percpu(r->stage);

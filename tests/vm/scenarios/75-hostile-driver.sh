@@ -20,7 +20,10 @@ field() { # RESULT NAME: the value of NAME=... in RESULT
 
 load_pciem read_timeout_ms=1000
 load_driver pciem_hostile
+# The process wakes for events only when the kernel signals its eventfd.
+export PCIEM_DEV_EVENTFD_ONLY=1
 a=$(dev_start h --bar 0:16K)
+unset PCIEM_DEV_EVENTFD_ONLY
 # A reader that spins with interrupts off cannot let a process queued on
 # its own CPU run; its answer then comes too late, as documented.  Here the
 # process has CPU 1 and the driver CPU 0.
