@@ -17,6 +17,7 @@
 #include <linux/msi.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rbtree.h>
@@ -395,6 +396,21 @@ void pciem_arch_flush_tlb_local(void);
 phys_addr_t pciem_arch_max_phys(void);
 
 /* All bits of a register of @width bytes (1, 2, 4 or 8). */
+/* A uint module parameter's setter that refuses values outside [min, max]. */
+static inline int pciem_param_set_uint_range(const char *val,
+					     const struct kernel_param *kp,
+					     unsigned int min, unsigned int max)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v < min || v > max)
+		return -ERANGE;
+	return param_set_uint(val, kp);
+}
+
 static inline u64 pciem_width_mask(unsigned int width)
 {
 	return width == 8 ? ~0ULL : BIT_ULL(8 * width) - 1;

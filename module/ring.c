@@ -206,14 +206,7 @@ bool pciem_ring_post(struct pciem_ring *r, struct pciem_event *ev)
  */
 static int event_wait_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int ms;
-	int ret = kstrtouint(val, 0, &ms);
-
-	if (ret)
-		return ret;
-	if (ms > 10000)
-		return -ERANGE;
-	return param_set_uint(val, kp);
+	return pciem_param_set_uint_range(val, kp, 0, 10000);
 }
 
 static const struct kernel_param_ops event_wait_ops = {

@@ -38,14 +38,7 @@
 
 static int read_timeout_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int ms;
-	int ret = kstrtouint(val, 0, &ms);
-
-	if (ret)
-		return ret;
-	if (!ms || ms > READ_TIMEOUT_MAX_MS)
-		return -ERANGE;
-	return param_set_uint(val, kp);
+	return pciem_param_set_uint_range(val, kp, 1, READ_TIMEOUT_MAX_MS);
 }
 
 static const struct kernel_param_ops read_timeout_ops = {
