@@ -458,7 +458,12 @@ int pciem_irq_init(struct pciem_device *dev)
 	spin_lock_init(&irq->alloc_lock);
 	mutex_init(&irq->inject_lock);
 	atomic_long_set(&irq->inject_hwirq, -1);
-	init_irq_work(&irq->work, pciem_irq_work);
+	/*
+	 * Hard: the work delivers interrupts, which must happen in hard-irq
+	 * context even on PREEMPT_RT, where irq_work otherwise runs in a
+	 * thread with interrupts on (and the irq core warns).
+	 */
+	irq->work = IRQ_WORK_INIT_HARD(pciem_irq_work);
 	bitmap_zero(irq->hwirqs, PCIEM_NR_HWIRQ);
 	/* A whole aligned block for INTx keeps MSI blocks aligned after it. */
 	bitmap_set(irq->hwirqs, HWIRQ_INTX, 32);

@@ -112,15 +112,22 @@ static void ring_drain_stage(struct pciem_ring *r)
 	}
 }
 
+/*
+ * Context: irq_work (a thread on PREEMPT_RT, whose eventfd lock sleeps:
+ * hence signalled after the raw lock is dropped).  The eventfd stays valid
+ * meanwhile: pciem_ring_set_eventfd() syncs both works before putting one.
+ */
 static void ring_signal(struct pciem_ring *r)
 {
+	struct eventfd_ctx *ctx;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&r->lock, flags);
 	ring_drain_stage(r);
-	if (r->eventfd)
-		pciem_eventfd_signal(r->eventfd);
+	ctx = r->eventfd;
 	raw_spin_unlock_irqrestore(&r->lock, flags);
+	if (ctx)
+		pciem_eventfd_signal(ctx);
 }
 
 static void ring_work(struct irq_work *work)
@@ -326,8 +333,12 @@ int pciem_ring_set_eventfd(struct pciem_ring *r, int fd)
 	old = r->eventfd;
 	r->eventfd = ctx;
 	raw_spin_unlock_irqrestore(&r->lock, flags);
-	if (old)
+	if (old) {
+		/* A signal that read @old before the swap ends first. */
+		irq_work_sync(&r->work);
+		irq_work_sync(&r->kick_work);
 		eventfd_ctx_put(old);
+	}
 	/* Events may already be waiting: tell the new eventfd at once. */
 	irq_work_queue(&r->work);
 	return 0;

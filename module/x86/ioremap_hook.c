@@ -51,7 +51,6 @@ static int ioremap_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 
 static struct kretprobe ioremap_probe = {
-	.kp.symbol_name = "__ioremap_caller",
 	.entry_handler = ioremap_entry,
 	.handler = ioremap_return,
 	.data_size = sizeof(struct ioremap_call),
@@ -75,11 +74,26 @@ static struct kprobe iounmap_probe = {
 	.pre_handler = iounmap_pre,
 };
 
+/*
+ * Where gcc propagated a constant argument into __ioremap_caller() it is
+ * emitted under another name (seen with a KASAN build of 6.1); the
+ * variable arguments keep their order, so phys and size are still the
+ * first two.  REGISTER checks the hook answers before trusting it.
+ */
+static const char *const ioremap_symbols[] = {
+	"__ioremap_caller", "__ioremap_caller.constprop.0",
+};
+
 int pciem_arch_hooks_init(void)
 {
-	int ret;
+	unsigned int i;
+	int ret = -ENOENT;
 
-	ret = register_kretprobe(&ioremap_probe);
+	for (i = 0; i < ARRAY_SIZE(ioremap_symbols) && ret == -ENOENT; i++) {
+		ioremap_probe.kp.symbol_name = ioremap_symbols[i];
+		ioremap_probe.kp.addr = NULL;
+		ret = register_kretprobe(&ioremap_probe);
+	}
 	if (ret) {
 		pr_err("cannot probe %s (%d): BAR mappings cannot be intercepted\n",
 		       ioremap_probe.kp.symbol_name, ret);

@@ -55,7 +55,9 @@ load_driver pciem_test probe_irq_type=msix probe_irq_count=4 probe_delay_ms=15
 load_driver pciem_dma_test
 busy &
 busy_pid=$!
-storm=$(kill_storm --seed "$seed" --count 1000 --max-ms 150)
+# Kill points spread over the time a device takes to come up and get busy,
+# which is longer on a slower kernel (check-debug's).
+storm=$(kill_storm --seed "$seed" --count 1000 --max-ms $((150 * ${PCIEM_TIME_SCALE:-1})))
 touch /tmp/stop
 wait "$busy_pid"
 diag "$storm (seed $seed)"
