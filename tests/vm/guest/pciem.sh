@@ -113,6 +113,22 @@ irq_counts_are() {
 	[ "$(irq_counts "$1")" = "$2" ]
 }
 
+# handlers_in_irq_context ADDR: every call of pciem_test's handlers on ADDR
+# ran where genirq runs them: in hard-irq context, or, on a kernel that
+# forces irq threads (PREEMPT_RT, threadirqs), each in its thread.
+handlers_in_irq_context() {
+	_hv=$(drv_read "$1" vectors)
+	_hnot=${_hv#*nothardirq=}
+	_hnot=${_hnot%% *}
+	_hall=0
+	for _hc in $(irq_counts "$1" | tr ',' ' '); do _hall=$((_hall + _hc)); done
+	if [ -e /sys/kernel/realtime ] || grep -qw threadirqs /proc/cmdline; then
+		[ "$_hnot" = "$_hall" ] && [ "$_hall" -gt 0 ]
+	else
+		[ "$_hnot" = 0 ]
+	fi
+}
+
 # bound ADDR DRIVER: true once DRIVER is bound to the device at ADDR.
 bound() {
 	[ "$(basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)")" = "$2" ]
