@@ -4,9 +4,9 @@
  * points of their devices' lives, one after another: while building, while
  * the driver probes, in the middle of DMA, of a synchronous read, of region
  * changes, while writing garbage over their BAR (MSI-X table and PBA
- * included).  A third of them are first stopped (SIGSTOP) at a random
- * moment for a random while, and most of those continued (SIGCONT) before
- * the kill.  Seeded, so a run can be replayed.
+ * included).  A third of them draw a moment to be stopped (SIGSTOP) for a
+ * random while, and most of those are continued (SIGCONT) before the
+ * kill; about half draw one before their kill, so one in six stops.  Seeded, so a run can be replayed.
  *
  *   kill_storm [--seed N] [--count N] [--max-ms N]
  *
