@@ -6,7 +6,8 @@
  * changes, while writing garbage over their BAR (MSI-X table and PBA
  * included).  A third of them draw a moment to be stopped (SIGSTOP) for a
  * random while, and most of those are continued (SIGCONT) before the
- * kill; about half draw one before their kill, so one in six stops.  Seeded, so a run can be replayed.
+ * kill; about half draw one before their kill, so one in six stops.
+ * Seeded, so a run can be replayed.
  *
  *   kill_storm [--seed N] [--count N] [--max-ms N]
  *
