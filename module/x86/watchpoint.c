@@ -55,12 +55,20 @@ static void wp_apply(void *arg)
 	struct perf_event * __percpu *bps = wp->arch;
 	struct perf_event *bp = *this_cpu_ptr(bps);
 	struct arch_hw_breakpoint *info = counter_arch_bp(bp);
-	unsigned long to = READ_ONCE(wp->want), dr;
+	unsigned long to = READ_ONCE(wp->want), dr, dr7;
 	int i;
 
 	if (info->address == to)
 		return;
+	get_debugreg(dr7, 7);
 	for (i = 0; i < HBP_NUM; i++) {
+		/*
+		 * A slot perf has let go of keeps its last address, which
+		 * may be ours (slab reuse puts a new watchpoint's parking
+		 * word where an old one's was): only an enabled slot is.
+		 */
+		if (!(dr7 & (3UL << (i * 2))))
+			continue;
 		get_debugreg(dr, i);
 		if (dr == info->address) {
 			set_debugreg(to, i);

@@ -211,8 +211,9 @@ static int hostile_ioremap_storm(char **argv, int argc)
 		schedule_timeout_uninterruptible(1);
 	WRITE_ONCE(s->go, true);
 	wake_up_all(&s->start);
-	if (started)
-		wait_for_completion(&s->done);
+	/* Timed, so a long storm is not taken for a hung task. */
+	while (started && !wait_for_completion_timeout(&s->done, HZ))
+		;
 	for (i = 0; i < started; i++) {
 		kthread_stop(tasks[i]);
 		put_task_struct(tasks[i]);
