@@ -134,6 +134,9 @@ static int bar_alloc_pages(struct pciem_bar *bar)
 
 static void bar_release(struct pciem_bar *bar)
 {
+	if (bar->tables_reserved)
+		pciem_unreserve_bar(bar->size);
+	bar->tables_reserved = false;
 	if (bar->window.parent)
 		release_resource(&bar->window);
 	bar_free_pages(bar);
@@ -179,6 +182,10 @@ int pciem_bars_alloc(struct pciem_device *dev)
 		ret = bar_alloc_pages(&dev->bars[i]);
 		if (ret)
 			goto err;
+		ret = pciem_reserve_bar(dev->bars[i].size);
+		if (ret)
+			goto err;
+		dev->bars[i].tables_reserved = true;
 	}
 	return 0;
 

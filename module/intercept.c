@@ -13,11 +13,13 @@
  * Watchpoints follow the mappings: armed on the newest mapping that covers
  * their register, moved or disarmed when it goes.
  *
- * Locking: intercept_lock (irq-safe spinlock) protects the list of BARs,
- * every BAR's mapping and watchpoint lists and the watchpoints' targets.
- * The hooks run from kprobe handlers with preemption disabled, so nothing
- * here sleeps; TLB flushes and debug register updates (IPIs) happen after
- * the lock is dropped.  The list of BARs and their mapping lists are also
+ * Locking: intercept_lock (irq-safe raw spinlock) protects the list of
+ * BARs, every BAR's mapping and watchpoint lists and the watchpoints'
+ * targets.  The hooks run from kprobe handlers with preemption disabled,
+ * so the lock is raw (also a spinning lock on PREEMPT_RT) and nothing under
+ * it sleeps or allocates: tracking entries come from map_reserve.c.  TLB
+ * flushes and debug register updates (IPIs) happen after the lock is
+ * dropped.  The list of BARs and their mapping lists are also
  * RCU lists, so that the fault hook can tell whether a fault is PCIem's
  * without any lock: it runs for every unhandled kernel fault, including
  * one taken while the lock is held (a nofault access during emulation) or
@@ -32,7 +34,7 @@
 
 #include "pciem_internal.h"
 
-static DEFINE_SPINLOCK(intercept_lock);
+static DEFINE_RAW_SPINLOCK(intercept_lock);
 static LIST_HEAD(intercept_bars);
 
 /*
@@ -151,13 +153,13 @@ unsigned long pciem_intercept_lock(void)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	return flags;
 }
 
 void pciem_intercept_unlock(unsigned long flags)
 {
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 }
 
 /**
@@ -272,14 +274,14 @@ bool pciem_intercept_wants(phys_addr_t phys, unsigned long size)
 	phys_addr_t s, e;
 	bool found = false;
 
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_for_each_entry(bar, &intercept_bars, range_node) {
 		if (overlap(start, end, bar, &s, &e)) {
 			found = true;
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 	return found;
 }
 
@@ -302,7 +304,7 @@ int pciem_intercept_copy(phys_addr_t phys, void *buf, size_t len, bool write)
 	phys_addr_t s, e;
 	int ret = -ENOENT;
 
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_for_each_entry(bar, &intercept_bars, range_node) {
 		u64 off;
 
@@ -328,7 +330,7 @@ int pciem_intercept_copy(phys_addr_t phys, void *buf, size_t len, bool write)
 		}
 		break;
 	}
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 	return ret;
 }
 
@@ -350,7 +352,7 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 	unsigned long flags;
 	phys_addr_t s, e;
 
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_for_each_entry(bar, &intercept_bars, range_node) {
 		struct pciem_mapping *m;
 		unsigned long i;
@@ -358,11 +360,11 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 
 		if (!overlap(start, end, bar, &s, &e))
 			continue;
-		m = kzalloc(sizeof(*m), GFP_ATOMIC);
+		m = pciem_reserve_take_mapping();
 		if (!m) {
-			pr_err("%s BAR %u: out of memory tracking a mapping at %p; its accesses will not reach the device\n",
-			       bar->dev->name, bar->index,
-			       (void *)map_va);
+			pr_err_ratelimited("%s BAR %u: no tracking entry left for the mapping at %p (too many mapped at once); its accesses will not reach the device\n",
+					   bar->dev->name, bar->index,
+					   (void *)map_va);
 			continue;
 		}
 		m->map_va = map_va;
@@ -387,7 +389,7 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			if (wp_arm(bar, wp, m))
 				batch_add(&batch, wp);
 	}
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 	if (changed)
 		pciem_arch_flush_tlb();
 	batch_sync(&batch);
@@ -403,7 +405,7 @@ void pciem_intercept_unmapped(unsigned long va)
 	unsigned long flags;
 
 	va &= PAGE_MASK;
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_for_each_entry(bar, &intercept_bars, range_node) {
 		list_for_each_entry_safe(m, tmp, &bar->mappings, node) {
 			if (m->map_va != va)
@@ -419,7 +421,7 @@ void pciem_intercept_unmapped(unsigned long va)
 			batch_add(&batch, wp);
 		}
 	}
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 	batch_sync(&batch);
 }
 
@@ -435,10 +437,10 @@ void pciem_intercept_watch(struct pciem_bar *bar, struct pciem_watchpoint *wp)
 	unsigned long flags;
 	bool armed;
 
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_add_tail(&wp->bar_node, &bar->watchpoints);
 	armed = wp_arm(bar, wp, NULL);
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 	if (armed)
 		pciem_arch_wp_sync(wp);
 }
@@ -469,9 +471,9 @@ int pciem_intercept_check(struct pciem_device *dev)
 	io = ioremap(bar->window.start, PAGE_SIZE);
 	if (!io)
 		return -ENOMEM;
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	seen = find_mapping((unsigned long)io, &found) && found == bar;
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 	iounmap(io);
 	if (!seen) {
 		pr_warn_ratelimited("REGISTER: the ioremap hook is disarmed (/sys/kernel/debug/kprobes/enabled is 0?); drivers' BAR mappings would not reach the device, so it is not registered\n");
@@ -486,12 +488,12 @@ void pciem_intercept_add(struct pciem_bar *bar)
 	struct pciem_watchpoint *wp;
 	unsigned long flags;
 
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_add_tail_rcu(&bar->range_node, &intercept_bars);
 	list_for_each_entry(wp, &bar->dev->watchpoints, dev_node)
 		if (wp->bar == bar->index)
 			list_add_tail(&wp->bar_node, &bar->watchpoints);
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 }
 
 /**
@@ -509,7 +511,7 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 	bool leaked = false;
 	unsigned long flags;
 
-	spin_lock_irqsave(&intercept_lock, flags);
+	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_del_rcu(&bar->range_node);
 	list_for_each_entry_safe(wp, wtmp, &bar->watchpoints, bar_node) {
 		wp_disarm(wp);
@@ -531,7 +533,7 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 	}
 	if (leaked)
 		dead_page_used = true;
-	spin_unlock_irqrestore(&intercept_lock, flags);
+	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 
 	if (leaked)
 		pciem_arch_flush_tlb();
@@ -542,15 +544,21 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 
 int pciem_intercept_init(void)
 {
+	int ret;
+
 	dead_page = alloc_page(GFP_KERNEL);
 	if (!dead_page)
 		return -ENOMEM;
 	memset(page_address(dead_page), 0xff, PAGE_SIZE);
-	return 0;
+	ret = pciem_reserve_init();
+	if (ret)
+		__free_page(dead_page);
+	return ret;
 }
 
 void pciem_intercept_exit(void)
 {
+	pciem_reserve_exit();
 	if (dead_page_used)
 		pr_warn("keeping one page for mappings drivers never undid\n");
 	else

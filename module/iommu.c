@@ -56,40 +56,35 @@ static struct pciem_iommu *to_iommu(struct device *d)
 	return &host->dev->iommu;
 }
 
+static int map_cmp(const void *key, const struct rb_node *n)
+{
+	const struct pciem_dma_map *m = rb_entry(n, struct pciem_dma_map,
+						 node);
+	u64 iova = *(const u64 *)key;
+
+	if (iova < m->iova)
+		return -1;
+	return iova - m->iova >= m->size;
+}
+
+static bool map_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct pciem_dma_map, node)->iova <
+	       rb_entry(b, struct pciem_dma_map, node)->iova;
+}
+
 /* The mapping containing @iova, or NULL.  Context: iommu->lock held. */
 struct pciem_dma_map *pciem_iommu_find(struct pciem_iommu *mmu, u64 iova)
 {
-	struct rb_node *n = mmu->maps.rb_node;
+	struct rb_node *n = rb_find(&iova, &mmu->maps, map_cmp);
 
-	while (n) {
-		struct pciem_dma_map *m = rb_entry(n, struct pciem_dma_map,
-						   node);
-
-		if (iova < m->iova)
-			n = n->rb_left;
-		else if (iova - m->iova >= m->size)
-			n = n->rb_right;
-		else
-			return m;
-	}
-	return NULL;
+	return n ? rb_entry(n, struct pciem_dma_map, node) : NULL;
 }
 
 /* Context: iommu->lock held; IOVA ranges never overlap. */
 static void map_insert(struct pciem_iommu *mmu, struct pciem_dma_map *new)
 {
-	struct rb_node **link = &mmu->maps.rb_node, *parent = NULL;
-
-	while (*link) {
-		struct pciem_dma_map *m = rb_entry(*link, struct pciem_dma_map,
-						   node);
-
-		parent = *link;
-		link = new->iova < m->iova ? &parent->rb_left :
-					     &parent->rb_right;
-	}
-	rb_link_node(&new->node, parent, link);
-	rb_insert_color(&new->node, &mmu->maps);
+	rb_add(&new->node, &mmu->maps, map_less);
 }
 
 static void map_add(struct pciem_iommu *mmu, struct pciem_dma_map *m)

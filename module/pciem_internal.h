@@ -108,6 +108,7 @@ struct pciem_bar {
 	struct resource window;		/* bus address range (REGISTER) */
 	struct page **pages;		/* backing memory, size >> PAGE_SHIFT */
 	unsigned long npages;
+	bool tables_reserved;		/* pciem_reserve_bar() done */
 	/* Interception state: protected by the global intercept lock. */
 	struct list_head range_node;	/* in the global list of BAR ranges */
 	struct list_head mappings;	/* struct pciem_mapping */
@@ -323,6 +324,14 @@ int pciem_intercept_copy(phys_addr_t phys, void *buf, size_t len, bool write);
 void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			    unsigned long va);
 void pciem_intercept_unmapped(unsigned long va);
+
+/* map_reserve.c: what the hooks need, allocated ahead (intercept lock). */
+int pciem_reserve_init(void);
+void pciem_reserve_exit(void);
+int pciem_reserve_bar(u64 size);
+void pciem_unreserve_bar(u64 size);
+struct pciem_mapping *pciem_reserve_take_mapping(void);
+unsigned long pciem_reserve_take_table(void);
 
 /* iommu.c */
 bool pciem_dma_passthrough(void);

@@ -89,23 +89,16 @@ static struct pciem_region *region_overlapping(struct pciem_bar *bar, u64 off,
 	return NULL;
 }
 
+static bool region_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct pciem_region, node)->offset <
+	       rb_entry(b, struct pciem_region, node)->offset;
+}
+
 /* Put @new in its place; it overlaps none (check_region said so). */
 static void region_insert(struct pciem_bar *bar, struct pciem_region *new)
 {
-	struct rb_node **link = &bar->regions.rb_node, *parent = NULL;
-
-	while (*link) {
-		struct pciem_region *r = rb_entry(*link, struct pciem_region,
-						  node);
-
-		parent = *link;
-		if (new->offset < r->offset)
-			link = &(*link)->rb_left;
-		else
-			link = &(*link)->rb_right;
-	}
-	rb_link_node(&new->node, parent, link);
-	rb_insert_color(&new->node, &bar->regions);
+	rb_add(&new->node, &bar->regions, region_less);
 }
 
 /* Free every region of @bar that @root holds. */

@@ -21,7 +21,8 @@
  * Replace a 2 MiB mapping by a page table of 512 entries mapping the same
  * memory with the same attributes.  iounmap() leaves the table in place and
  * a later huge mapping frees it with free_page(), which matches the
- * allocation here.
+ * reserve's allocation.  Context: intercept lock held, so the table comes
+ * from the reserve rather than the page allocator.
  */
 static int split_pmd(pmd_t *pmd)
 {
@@ -30,7 +31,7 @@ static int split_pmd(pmd_t *pmd)
 	pte_t *table;
 	unsigned int i;
 
-	table = (pte_t *)get_zeroed_page(GFP_ATOMIC);
+	table = (pte_t *)pciem_reserve_take_table();
 	if (!table)
 		return -ENOMEM;
 	for (i = 0; i < PTRS_PER_PTE; i++)
@@ -46,7 +47,8 @@ static int split_pmd(pmd_t *pmd)
  * @mode: PCIEM_PAGE_DIRECT (read-write), _TRAP_WRITES (read-only, writes
  *        fault) or _TRAP_ALL (not present, every access faults)
  *
- * Context: any; does not sleep.  The caller flushes TLBs afterwards.
+ * Context: intercept lock held (any context); does not sleep or allocate.
+ * The caller flushes TLBs afterwards.
  * Return: 0, -EFAULT if @va is not mapped, -ENOMEM, or -EOPNOTSUPP for a
  * 1 GiB mapping (BARs are at most 512 MiB, so only a foreign mapping that
  * spans one could be mapped so).

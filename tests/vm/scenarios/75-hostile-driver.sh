@@ -71,6 +71,7 @@ is "and every read through them reached the device" "$(field "$out" bad)" 0
 check "more than 64 threads were inside ioremap() at once" \
 	test "$(field "$out" most_at_once)" -gt 64
 check "the kernel never said an ioremap was missed" sh -c '! dmesg | grep -q "ioremap calls were not intercepted"'
+check "nor that a mapping went untracked (the reserve kept up)" sh -c '! dmesg | grep -q "no tracking entry left"'
 dev_stop h KILL
 wait_for "device removed" 10 gone "$a"
 taskset -p 3 $$ >/dev/null
