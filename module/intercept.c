@@ -10,8 +10,8 @@
  * until iounmap(), so that a mapping a driver forgets to undo can be pointed
  * at a harmless page before the backing memory is freed.
  *
- * Watchpoints follow the mappings: armed on the newest mapping that covers
- * their register, moved or disarmed when it goes.
+ * Watchpoints follow the mappings (watchpoint.c): armed on the newest
+ * mapping that covers their register, moved or disarmed when it goes.
  *
  * Locking: intercept_lock (irq-safe raw spinlock) protects the list of
  * BARs, every BAR's mapping and watchpoint lists and the watchpoints'
@@ -19,8 +19,8 @@
  * so the lock is raw (also a spinning lock on PREEMPT_RT) and nothing under
  * it sleeps or allocates: tracking entries come from map_reserve.c.  TLB
  * flushes and debug register updates (IPIs) happen after the lock is
- * dropped.  The list of BARs and their mapping lists are also
- * RCU lists, so that the fault hook can tell whether a fault is PCIem's
+ * dropped.  The list of BARs and their mapping lists are also RCU lists,
+ * so that the fault hook can tell whether a fault is PCIem's
  * without any lock: it runs for every unhandled kernel fault, including
  * one taken while the lock is held (a nofault access during emulation) or
  * in an NMI.
@@ -29,7 +29,6 @@
 
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/srcu.h>
 #include <linux/vmalloc.h>
 
 #include "pciem_internal.h"
@@ -38,86 +37,12 @@ static DEFINE_RAW_SPINLOCK(intercept_lock);
 static LIST_HEAD(intercept_bars);
 
 /*
- * The fault path may sleep (waiting for ring room or for an answer) while
- * it uses a BAR found under intercept_lock; device teardown waits for it.
- */
-DEFINE_STATIC_SRCU(pciem_fault_srcu);
-
-int pciem_fault_enter(void)
-{
-	return srcu_read_lock(&pciem_fault_srcu);
-}
-
-void pciem_fault_exit(int idx)
-{
-	srcu_read_unlock(&pciem_fault_srcu, idx);
-}
-
-/* Context: process; after the BARs left the intercept list. */
-void pciem_fault_sync(void)
-{
-	synchronize_rcu();	/* lockless lookups (pciem_intercept_claims) */
-	synchronize_srcu(&pciem_fault_srcu);
-}
-
-/*
  * Stand-in for the backing memory of a removed device, for mappings a
  * driver never undid: reads see all-ones, as from absent hardware.  Once
  * used it is never freed, since the stale mapping may outlive the module.
  */
 static struct page *dead_page;
 static bool dead_page_used;
-
-/* Watchpoints whose target changed under the lock, synced after it. */
-struct wp_batch {
-	unsigned int n;
-	struct pciem_watchpoint *wp[8];	/* more than the CPU's debug registers */
-};
-
-static void batch_add(struct wp_batch *b, struct pciem_watchpoint *wp)
-{
-	if (!WARN_ON_ONCE(b->n == ARRAY_SIZE(b->wp)))
-		b->wp[b->n++] = wp;
-}
-
-static void batch_sync(struct wp_batch *b)
-{
-	unsigned int i;
-
-	for (i = 0; i < b->n; i++)
-		pciem_arch_wp_sync(b->wp[i]);
-}
-
-static void wp_disarm(struct pciem_watchpoint *wp)
-{
-	WRITE_ONCE(wp->armed_va, 0);
-	wp->map_va = 0;
-	WRITE_ONCE(wp->want, (unsigned long)&wp->parking);
-}
-
-/*
- * Arm @wp on @m (or on the newest mapping if @m is NULL) if the caller of
- * the mapping asked for the register: the page rounding of a mapping made
- * for something else nearby (the PCI core's MSI-X table) does not count.
- */
-static bool wp_arm(struct pciem_bar *bar, struct pciem_watchpoint *wp,
-		   struct pciem_mapping *m)
-{
-	struct pciem_mapping *it;
-
-	list_for_each_entry(it, &bar->mappings, node) {
-		u64 start = (u64)it->first << PAGE_SHIFT;
-
-		if ((m && it != m) || wp->offset < it->req_start ||
-		    wp->offset + wp->width > it->req_end)
-			continue;
-		wp->map_va = it->map_va;
-		WRITE_ONCE(wp->armed_va, it->va + (wp->offset - start));
-		WRITE_ONCE(wp->want, wp->armed_va);
-		return true;
-	}
-	return false;
-}
 
 static u32 page_mode(struct pciem_bar *bar, unsigned long page)
 {
@@ -286,52 +211,27 @@ bool pciem_intercept_wants(phys_addr_t phys, unsigned long size)
 }
 
 /**
- * pciem_intercept_copy - copy to or from the PCIem BAR at a physical range
+ * pciem_intercept_bar_at - the registered BAR holding a bus address range
  * @phys: bus address of the first byte
- * @buf: kernel buffer
  * @len: bytes
- * @write: true to write the BAR from @buf, false to read it into @buf
  *
- * The copy goes to the BAR's backing memory, under the intercept lock so
- * the BAR cannot be freed under it.
- * Return: 0, -ENOENT if no PCIem BAR holds any of the range, -EINVAL if one
- * holds only part of it.
+ * Context: intercept lock held; the BAR cannot go while it is.
+ * Return: the BAR, NULL if no BAR holds any of the range, or
+ * ERR_PTR(-EINVAL) if one holds only part of it.
  */
-int pciem_intercept_copy(phys_addr_t phys, void *buf, size_t len, bool write)
+struct pciem_bar *pciem_intercept_bar_at(phys_addr_t phys, size_t len)
 {
 	struct pciem_bar *bar;
-	unsigned long flags;
 	phys_addr_t s, e;
-	int ret = -ENOENT;
 
-	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_for_each_entry(bar, &intercept_bars, range_node) {
-		u64 off;
-
 		if (!overlap(phys, phys + len, bar, &s, &e))
 			continue;
-		ret = -EINVAL;
 		if (s != phys || e != phys + len)
-			break;
-		ret = 0;
-		for (off = phys - bar->window.start; len; ) {
-			size_t n = min_t(size_t, len,
-					 PAGE_SIZE - offset_in_page(off));
-			void *va = page_address(bar->pages[off >> PAGE_SHIFT]) +
-				   offset_in_page(off);
-
-			if (write)
-				memcpy(va, buf, n);
-			else
-				memcpy(buf, va, n);
-			off += n;
-			buf += n;
-			len -= n;
-		}
-		break;
+			return ERR_PTR(-EINVAL);
+		return bar;
 	}
-	raw_spin_unlock_irqrestore(&intercept_lock, flags);
-	return ret;
+	return NULL;
 }
 
 /**
@@ -345,7 +245,7 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 {
 	phys_addr_t start = phys & PAGE_MASK, end = PAGE_ALIGN(phys + size);
 	unsigned long map_va = va & PAGE_MASK;
-	struct wp_batch batch = {};
+	struct pciem_wp_batch batch = {};
 	struct pciem_watchpoint *wp;
 	struct pciem_bar *bar;
 	bool changed = false;
@@ -386,20 +286,20 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 		list_add_rcu(&m->node, &bar->mappings);
 		changed = true;
 		list_for_each_entry(wp, &bar->watchpoints, bar_node)
-			if (wp_arm(bar, wp, m))
-				batch_add(&batch, wp);
+			if (pciem_wp_arm(bar, wp, m))
+				pciem_wp_batch_add(&batch, wp);
 	}
 	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 	if (changed)
 		pciem_arch_flush_tlb();
-	batch_sync(&batch);
+	pciem_wp_batch_sync(&batch);
 }
 
 /* @va: address passed to iounmap(); any offset into the page is ignored. */
 void pciem_intercept_unmapped(unsigned long va)
 {
 	struct pciem_mapping *m, *tmp;
-	struct wp_batch batch = {};
+	struct pciem_wp_batch batch = {};
 	struct pciem_watchpoint *wp;
 	struct pciem_bar *bar;
 	unsigned long flags;
@@ -416,13 +316,13 @@ void pciem_intercept_unmapped(unsigned long va)
 		list_for_each_entry(wp, &bar->watchpoints, bar_node) {
 			if (wp->map_va != va)
 				continue;
-			if (!wp_arm(bar, wp, NULL))
-				wp_disarm(wp);
-			batch_add(&batch, wp);
+			if (!pciem_wp_arm(bar, wp, NULL))
+				pciem_wp_disarm(wp);
+			pciem_wp_batch_add(&batch, wp);
 		}
 	}
 	raw_spin_unlock_irqrestore(&intercept_lock, flags);
-	batch_sync(&batch);
+	pciem_wp_batch_sync(&batch);
 }
 
 /**
@@ -439,7 +339,7 @@ void pciem_intercept_watch(struct pciem_bar *bar, struct pciem_watchpoint *wp)
 
 	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_add_tail(&wp->bar_node, &bar->watchpoints);
-	armed = wp_arm(bar, wp, NULL);
+	armed = pciem_wp_arm(bar, wp, NULL);
 	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 	if (armed)
 		pciem_arch_wp_sync(wp);
@@ -507,16 +407,16 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 {
 	struct pciem_watchpoint *wp, *wtmp;
 	struct pciem_mapping *m, *tmp;
-	struct wp_batch batch = {};
+	struct pciem_wp_batch batch = {};
 	bool leaked = false;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_del_rcu(&bar->range_node);
 	list_for_each_entry_safe(wp, wtmp, &bar->watchpoints, bar_node) {
-		wp_disarm(wp);
+		pciem_wp_disarm(wp);
 		list_del_init(&wp->bar_node);
-		batch_add(&batch, wp);
+		pciem_wp_batch_add(&batch, wp);
 	}
 	list_for_each_entry_safe(m, tmp, &bar->mappings, node) {
 		unsigned long i;
@@ -537,7 +437,7 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 
 	if (leaked)
 		pciem_arch_flush_tlb();
-	batch_sync(&batch);
+	pciem_wp_batch_sync(&batch);
 	/* Lazily freed vmap areas may still have TLB entries for the pages. */
 	vm_unmap_aliases();
 }

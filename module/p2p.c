@@ -130,9 +130,44 @@ static int mmio_copy(u64 phys, void *buf, size_t len, bool write)
 	return 0;
 }
 
+/*
+ * Copy to or from the backing memory of the PCIem BAR at @phys, under the
+ * intercept lock so that the BAR cannot be freed meanwhile.
+ * Return: 0, -ENOENT if no PCIem BAR holds any of the range, -EINVAL if one
+ * holds only part of it.
+ */
+static int bar_copy(phys_addr_t phys, void *buf, size_t len, bool write)
+{
+	struct pciem_bar *bar;
+	unsigned long flags;
+	u64 off;
+
+	flags = pciem_intercept_lock();
+	bar = pciem_intercept_bar_at(phys, len);
+	if (IS_ERR_OR_NULL(bar)) {
+		pciem_intercept_unlock(flags);
+		return bar ? PTR_ERR(bar) : -ENOENT;
+	}
+	for (off = phys - bar->window.start; len; ) {
+		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(off));
+		void *va = page_address(bar->pages[off >> PAGE_SHIFT]) +
+			   offset_in_page(off);
+
+		if (write)
+			memcpy(va, buf, n);
+		else
+			memcpy(buf, va, n);
+		off += n;
+		buf += n;
+		len -= n;
+	}
+	pciem_intercept_unlock(flags);
+	return 0;
+}
+
 static int p2p_chunk(u64 phys, void *buf, size_t len, bool write)
 {
-	int ret = pciem_intercept_copy(phys, buf, len, write);
+	int ret = bar_copy(phys, buf, len, write);
 
 	if (ret == -ENOENT)
 		ret = mmio_copy(phys, buf, len, write);

@@ -135,6 +135,12 @@ struct pciem_watchpoint {
 	void *arch;			/* x86: struct perf_event * __percpu * */
 };
 
+/* Watchpoints whose target changed under the intercept lock, synced after. */
+struct pciem_wp_batch {
+	unsigned int n;
+	struct pciem_watchpoint *wp[8];	/* more than the CPU's debug registers */
+};
+
 /* A run of registers with access semantics (region.c). */
 struct pciem_region {
 	struct rb_node node;		/* pciem_bar.regions */
@@ -320,7 +326,6 @@ void pciem_intercept_add(struct pciem_bar *bar);
 int pciem_intercept_check(struct pciem_device *dev);
 void pciem_intercept_remove(struct pciem_bar *bar);
 bool pciem_intercept_wants(phys_addr_t phys, unsigned long size);
-int pciem_intercept_copy(phys_addr_t phys, void *buf, size_t len, bool write);
 void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			    unsigned long va);
 void pciem_intercept_unmapped(unsigned long va);
@@ -374,11 +379,14 @@ int pciem_sync_respond(struct pciem_device *dev,
 unsigned long pciem_intercept_lock(void);
 void pciem_intercept_unlock(unsigned long flags);
 void pciem_intercept_set_modes(struct pciem_bar *bar, const u8 *modes);
+struct pciem_bar *pciem_intercept_bar_at(phys_addr_t phys, size_t len);
 bool pciem_intercept_claims(unsigned long va);
 bool pciem_intercept_trapped(unsigned long va);
 bool pciem_intercept_lookup(unsigned long va, struct pciem_bar **bar,
 			    u64 *off);
 void pciem_intercept_untrap(unsigned long va);
+
+/* fault_guard.c: the fault path's hold on BARs, waited for at removal */
 int pciem_fault_enter(void);
 void pciem_fault_exit(int idx);
 void pciem_fault_sync(void);
@@ -388,6 +396,11 @@ int pciem_watchpoint_add(struct pciem_device *dev,
 			 const struct pciem_watchpoint_config *req);
 void pciem_watchpoints_free(struct pciem_device *dev);
 void pciem_watchpoint_hit(struct pciem_watchpoint *wp);
+bool pciem_wp_arm(struct pciem_bar *bar, struct pciem_watchpoint *wp,
+		  struct pciem_mapping *m);
+void pciem_wp_disarm(struct pciem_watchpoint *wp);
+void pciem_wp_batch_add(struct pciem_wp_batch *b, struct pciem_watchpoint *wp);
+void pciem_wp_batch_sync(struct pciem_wp_batch *b);
 void pciem_intercept_watch(struct pciem_bar *bar, struct pciem_watchpoint *wp);
 
 /* Architecture hooks (x86/). */

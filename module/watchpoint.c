@@ -22,6 +22,55 @@
 
 #include "pciem_internal.h"
 
+/* Context: intercept lock held. */
+void pciem_wp_batch_add(struct pciem_wp_batch *b, struct pciem_watchpoint *wp)
+{
+	if (!WARN_ON_ONCE(b->n == ARRAY_SIZE(b->wp)))
+		b->wp[b->n++] = wp;
+}
+
+/* Context: process or kprobe handler, intercept lock dropped. */
+void pciem_wp_batch_sync(struct pciem_wp_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		pciem_arch_wp_sync(b->wp[i]);
+}
+
+/* Context: intercept lock held. */
+void pciem_wp_disarm(struct pciem_watchpoint *wp)
+{
+	WRITE_ONCE(wp->armed_va, 0);
+	wp->map_va = 0;
+	WRITE_ONCE(wp->want, (unsigned long)&wp->parking);
+}
+
+/*
+ * Arm @wp on @m (or on the newest mapping if @m is NULL) if the caller of
+ * the mapping asked for the register: the page rounding of a mapping made
+ * for something else nearby (the PCI core's MSI-X table) does not count.
+ * Context: intercept lock held.
+ */
+bool pciem_wp_arm(struct pciem_bar *bar, struct pciem_watchpoint *wp,
+		  struct pciem_mapping *m)
+{
+	struct pciem_mapping *it;
+
+	list_for_each_entry(it, &bar->mappings, node) {
+		u64 start = (u64)it->first << PAGE_SHIFT;
+
+		if ((m && it != m) || wp->offset < it->req_start ||
+		    wp->offset + wp->width > it->req_end)
+			continue;
+		wp->map_va = it->map_va;
+		WRITE_ONCE(wp->armed_va, it->va + (wp->offset - start));
+		WRITE_ONCE(wp->want, wp->armed_va);
+		return true;
+	}
+	return false;
+}
+
 /* Context: #DB (NMI-like); see pciem_ring_post_nmi(). */
 void pciem_watchpoint_hit(struct pciem_watchpoint *wp)
 {
