@@ -234,6 +234,27 @@ struct pciem_bar *pciem_intercept_bar_at(phys_addr_t phys, size_t len)
 	return NULL;
 }
 
+/*
+ * What went wrong redirecting a mapping, reported once the intercept lock
+ * is dropped: a console driver's lock may sleep on PREEMPT_RT, and lockdep
+ * reports it under a raw lock on any kernel.
+ */
+struct map_failure {
+	int err;
+	unsigned int index;
+	char name[sizeof_field(struct pciem_device, name)];
+};
+
+static void map_failed(struct map_failure *fail, struct pciem_bar *bar,
+		       int err)
+{
+	if (fail->err)
+		return;
+	fail->err = err;
+	fail->index = bar->index;
+	strscpy(fail->name, bar->dev->name, sizeof(fail->name));
+}
+
 /**
  * pciem_intercept_mapped - redirect a fresh kernel mapping
  * @phys: physical address passed to the mapping call
@@ -247,11 +268,16 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 	unsigned long map_va = va & PAGE_MASK;
 	struct pciem_wp_batch batch = {};
 	struct pciem_watchpoint *wp;
+	struct pciem_mapping *spare = NULL;
+	struct map_failure fail = {};
 	struct pciem_bar *bar;
 	bool changed = false;
 	unsigned long flags;
 	phys_addr_t s, e;
 
+	/* Not under the raw lock: lockdep's nesting check forbids it. */
+	if (pciem_reserve_short())
+		spare = kzalloc(sizeof(*spare), GFP_ATOMIC | __GFP_NOWARN);
 	raw_spin_lock_irqsave(&intercept_lock, flags);
 	list_for_each_entry(bar, &intercept_bars, range_node) {
 		struct pciem_mapping *m;
@@ -262,9 +288,11 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 			continue;
 		m = pciem_reserve_take_mapping();
 		if (!m) {
-			pr_err_ratelimited("%s BAR %u: no tracking entry left for the mapping at %p (too many mapped at once); its accesses will not reach the device\n",
-					   bar->dev->name, bar->index,
-					   (void *)map_va);
+			m = spare;
+			spare = NULL;
+		}
+		if (!m) {
+			map_failed(&fail, bar, -ENOSPC);
 			continue;
 		}
 		m->map_va = map_va;
@@ -280,9 +308,7 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 						  page_to_pfn(bar->pages[m->first + i]),
 						  page_mode(bar, m->first + i));
 		if (ret)
-			pr_err("%s BAR %u: cannot redirect the mapping at %p (%d); accesses through it will not reach the device\n",
-			       bar->dev->name, bar->index,
-			       (void *)m->va, ret);
+			map_failed(&fail, bar, ret);
 		list_add_rcu(&m->node, &bar->mappings);
 		changed = true;
 		list_for_each_entry(wp, &bar->watchpoints, bar_node)
@@ -290,9 +316,17 @@ void pciem_intercept_mapped(phys_addr_t phys, unsigned long size,
 				pciem_wp_batch_add(&batch, wp);
 	}
 	raw_spin_unlock_irqrestore(&intercept_lock, flags);
+	kfree(spare);
 	if (changed)
 		pciem_arch_flush_tlb();
 	pciem_wp_batch_sync(&batch);
+	if (fail.err == -ENOSPC)
+		pr_err_ratelimited("%s BAR %u: no tracking entry left for the mapping at %p (too many mapped at once); its accesses will not reach the device\n",
+				   fail.name, fail.index, (void *)map_va);
+	else if (fail.err)
+		pr_err_ratelimited("%s BAR %u: cannot redirect the mapping at %p (%d); accesses through it will not reach the device\n",
+				   fail.name, fail.index, (void *)map_va,
+				   fail.err);
 }
 
 /* @va: address passed to iounmap(); any offset into the page is ignored. */
@@ -311,7 +345,7 @@ void pciem_intercept_unmapped(unsigned long va)
 			if (m->map_va != va)
 				continue;
 			list_del_rcu(&m->node);
-			kfree_rcu(m, rcu);
+			pciem_reserve_put_mapping(m);
 		}
 		list_for_each_entry(wp, &bar->watchpoints, bar_node) {
 			if (wp->map_va != va)
@@ -407,8 +441,8 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 {
 	struct pciem_watchpoint *wp, *wtmp;
 	struct pciem_mapping *m, *tmp;
+	unsigned long leaked = 0, first_va = 0, first_npages = 0;
 	struct pciem_wp_batch batch = {};
-	bool leaked = false;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&intercept_lock, flags);
@@ -421,22 +455,27 @@ void pciem_intercept_remove(struct pciem_bar *bar)
 	list_for_each_entry_safe(m, tmp, &bar->mappings, node) {
 		unsigned long i;
 
-		pr_warn("%s BAR %u: still mapped at %p (%lu pages) after removal; the driver did not unmap it, it now reads all-ones\n",
-			bar->dev->name, bar->index, (void *)m->va, m->npages);
+		if (!leaked++) {
+			first_va = m->va;
+			first_npages = m->npages;
+		}
 		for (i = 0; i < m->npages; i++)
 			pciem_arch_set_page(m->va + i * PAGE_SIZE,
 					    page_to_pfn(dead_page),
 					    PCIEM_PAGE_DIRECT);
 		list_del_rcu(&m->node);
-		kfree_rcu(m, rcu);
-		leaked = true;
+		pciem_reserve_put_mapping(m);
 	}
 	if (leaked)
 		dead_page_used = true;
 	raw_spin_unlock_irqrestore(&intercept_lock, flags);
 
-	if (leaked)
+	if (leaked) {
 		pciem_arch_flush_tlb();
+		pr_warn("%s BAR %u: still mapped at %p (%lu pages) after removal, %lu mapping(s) in all; the driver did not unmap it, it now reads all-ones\n",
+			bar->dev->name, bar->index, (void *)first_va,
+			first_npages, leaked);
+	}
 	pciem_wp_batch_sync(&batch);
 	/* Lazily freed vmap areas may still have TLB entries for the pages. */
 	vm_unmap_aliases();

@@ -12,11 +12,21 @@
  *
  * The entry reserve starts at ENTRIES_MIN and doubles, up to ENTRIES_MAX,
  * whenever a refill finds it was drawn below a quarter since the last
- * one: a storm of mappings grows it rather than empties it.  The table
- * reserve holds, for every registered BAR, two tables per 2 MiB it spans:
- * enough to split two whole mappings of it made at once into 4 KiB pages
- * (about 0.4% of the BAR's own memory).  A take from an empty reserve
+ * one: a storm of mappings grows it rather than empties it.  Entries of
+ * undone mappings return to it after an RCU grace period (lockless
+ * lookups may still see them until then), so a steady map/unmap loop
+ * does not depend on the work item at all.  The table reserve holds, for
+ * every registered BAR, one table plus two per 2 MiB it spans: enough to
+ * split two whole mappings of it made at once into 4 KiB pages (about
+ * 0.4% of the BAR's own memory); beyond that it grows as the entry
+ * reserve does, up to TABLES_EXTRA_MAX.  A take from an empty reserve
  * fails and the caller reports the mapping it could not redirect.
+ *
+ * The work item can lag behind a storm of mappings by a whole scheduling
+ * round (1,024 threads mapping at once drained 1,024 entries before it
+ * ran).  Where the kernel allows it (not PREEMPT_RT), the ioremap hook then
+ * allocates its entry itself, atomically and outside the raw lock (see
+ * pciem_reserve_short()); on PREEMPT_RT the reserve alone must suffice.
  *
  * Locking: the reserves are under the intercept lock; refill_mutex
  * serializes refills, which allocate outside it.
@@ -26,23 +36,29 @@
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include "pciem_internal.h"
 
-#define ENTRIES_MIN	1024U
+#define ENTRIES_MIN	2048U
 #define ENTRIES_MAX	65536U
+#define ENTRIES_SHORT	64U	/* below this a non-RT hook allocates its own */
+#define REFILL_BATCH	64U
 #define TABLES_MIN	4UL
+#define TABLES_EXTRA_MAX	1024UL	/* 4 MiB */
 
 static LIST_HEAD(free_entries);		/* through pciem_mapping.node */
 static unsigned int nentries;
 static unsigned int entries_target = ENTRIES_MIN;
-static unsigned int entries_low;	/* fewest left since the last refill */
+static unsigned int entries_low = ENTRIES_MIN;	/* fewest since a refill */
 static unsigned long free_tables;	/* each free page holds the next's address */
 static unsigned long ntables;
-static unsigned long tables_target = TABLES_MIN;
+static unsigned long tables_base = TABLES_MIN;	/* with every BAR's share */
+static unsigned long tables_extra;		/* grown by demand */
+static unsigned long tables_low = TABLES_MIN;
 
 static DEFINE_MUTEX(refill_mutex);
 
@@ -81,24 +97,36 @@ static int reserve_refill(void)
 	flags = pciem_intercept_lock();
 	if (entries_low < entries_target / 4 && entries_target < ENTRIES_MAX)
 		entries_target *= 2;
+	if (tables_low < (tables_base + tables_extra) / 4)
+		tables_extra = min(max(2 * tables_extra, TABLES_MIN),
+				   TABLES_EXTRA_MAX);
 	want = entries_target - min(nentries, entries_target);
-	ntab = tables_target - min(ntables, tables_target);
+	ntab = tables_base + tables_extra;
+	ntab -= min(ntables, ntab);
 	pciem_intercept_unlock(flags);
 
-	for (got = 0; got < want; got++) {
-		struct pciem_mapping *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	/* In small batches: a storm can use the first ones meanwhile. */
+	for (got = 0; got < want && !ret; ) {
+		unsigned int n;
 
-		if (!m) {
-			ret = -ENOMEM;
-			break;
+		for (n = 0; n < REFILL_BATCH && got + n < want; n++) {
+			struct pciem_mapping *m = kzalloc(sizeof(*m),
+							  GFP_KERNEL);
+
+			if (!m) {
+				ret = -ENOMEM;
+				break;
+			}
+			list_add(&m->node, &batch);
 		}
-		list_add(&m->node, &batch);
-		if (!(got % 256))
-			cond_resched();
+		flags = pciem_intercept_lock();
+		list_splice_init(&batch, &free_entries);
+		WRITE_ONCE(nentries, nentries + n);
+		pciem_intercept_unlock(flags);
+		got += n;
+		cond_resched();
 	}
 	flags = pciem_intercept_lock();
-	list_splice(&batch, &free_entries);
-	nentries += got;
 	entries_low = nentries;
 	pciem_intercept_unlock(flags);
 
@@ -114,12 +142,15 @@ static int reserve_refill(void)
 		pciem_intercept_unlock(flags);
 		cond_resched();
 	}
+	flags = pciem_intercept_lock();
+	tables_low = ntables;
+	pciem_intercept_unlock(flags);
 	/* Trimmed one at a time: nothing is freed under the raw lock. */
 	for (;;) {
 		unsigned long page = 0;
 
 		flags = pciem_intercept_lock();
-		if (ntables > tables_target)
+		if (ntables > tables_base + tables_extra)
 			page = table_pop();
 		pciem_intercept_unlock(flags);
 		if (!page)
@@ -137,10 +168,13 @@ static void reserve_refill_work(struct work_struct *work)
 
 static DECLARE_WORK(refill_work, reserve_refill_work);
 
-/* Tables kept for a BAR of @size bytes: two per 2 MiB it spans. */
+/*
+ * Tables kept for a BAR of @size bytes: two per 2 MiB it spans, and one
+ * for a 2 MiB mapping of a smaller BAR with its neighbours.
+ */
 static unsigned long bar_tables(u64 size)
 {
-	return 2 * (unsigned long)(size >> PMD_SHIFT);
+	return 1 + 2 * (unsigned long)(size >> PMD_SHIFT);
 }
 
 /**
@@ -155,10 +189,8 @@ int pciem_reserve_bar(u64 size)
 	unsigned long flags;
 	int ret;
 
-	if (!bar_tables(size))
-		return 0;
 	flags = pciem_intercept_lock();
-	tables_target += bar_tables(size);
+	tables_base += bar_tables(size);
 	pciem_intercept_unlock(flags);
 	ret = reserve_refill();
 	if (ret)
@@ -171,10 +203,8 @@ void pciem_unreserve_bar(u64 size)
 {
 	unsigned long flags;
 
-	if (!bar_tables(size))
-		return;
 	flags = pciem_intercept_lock();
-	tables_target -= bar_tables(size);
+	tables_base -= bar_tables(size);
 	pciem_intercept_unlock(flags);
 	reserve_refill();
 }
@@ -194,13 +224,27 @@ struct pciem_mapping *pciem_reserve_take_mapping(void)
 	if (m) {
 		list_del(&m->node);
 		memset(m, 0, sizeof(*m));
-		nentries--;
+		WRITE_ONCE(nentries, nentries - 1);
 	}
 	entries_low = min(entries_low, nentries);
 	/* workqueue locks are raw: queueing is safe under ours. */
 	if (nentries < entries_target / 2)
 		queue_work(system_unbound_wq, &refill_work);
 	return m;
+}
+
+/**
+ * pciem_reserve_short - is the entry reserve about to run out?
+ *
+ * Read without the lock: a hint for the ioremap hook, which then allocates
+ * a spare entry before taking the lock (only other CPUs can take entries
+ * in between: the hook runs with preemption off).  Always false on
+ * PREEMPT_RT, where that allocation is not allowed.
+ */
+bool pciem_reserve_short(void)
+{
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) &&
+	       READ_ONCE(nentries) < ENTRIES_SHORT;
 }
 
 /**
@@ -213,8 +257,39 @@ unsigned long pciem_reserve_take_table(void)
 {
 	unsigned long page = ntables ? table_pop() : 0;
 
+	tables_low = min(tables_low, ntables);
 	queue_work(system_unbound_wq, &refill_work);
 	return page;
+}
+
+static void entry_recycle(struct rcu_head *head)
+{
+	struct pciem_mapping *m = container_of(head, struct pciem_mapping,
+					       rcu);
+	unsigned long flags;
+	bool keep;
+
+	flags = pciem_intercept_lock();
+	keep = nentries < entries_target;
+	if (keep) {
+		list_add(&m->node, &free_entries);
+		WRITE_ONCE(nentries, nentries + 1);
+	}
+	pciem_intercept_unlock(flags);
+	if (!keep)
+		kfree(m);
+}
+
+/**
+ * pciem_reserve_put_mapping - give back the entry of an undone mapping
+ * @m: the entry, already off its RCU list
+ *
+ * It returns to the reserve after a grace period, when no lockless lookup
+ * can see it any more.  Context: intercept lock held; any context but NMI.
+ */
+void pciem_reserve_put_mapping(struct pciem_mapping *m)
+{
+	call_rcu(&m->rcu, entry_recycle);
 }
 
 /* Context: module init, before the hooks exist. */
@@ -232,11 +307,12 @@ void pciem_reserve_exit(void)
 {
 	struct pciem_mapping *m, *tmp;
 
+	rcu_barrier();		/* entries on their way back */
 	cancel_work_sync(&refill_work);
 	list_for_each_entry_safe(m, tmp, &free_entries, node)
 		kfree(m);
 	INIT_LIST_HEAD(&free_entries);
-	nentries = 0;
+	WRITE_ONCE(nentries, 0);
 	while (ntables)
 		free_page(table_pop());
 }

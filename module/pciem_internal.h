@@ -335,7 +335,9 @@ int pciem_reserve_init(void);
 void pciem_reserve_exit(void);
 int pciem_reserve_bar(u64 size);
 void pciem_unreserve_bar(u64 size);
+bool pciem_reserve_short(void);
 struct pciem_mapping *pciem_reserve_take_mapping(void);
+void pciem_reserve_put_mapping(struct pciem_mapping *m);
 unsigned long pciem_reserve_take_table(void);
 
 /* iommu.c */

@@ -357,13 +357,12 @@ static bool first_report(unsigned long ip)
  * absent hardware would.  A write is dropped; a load into a register
  * leaves all-ones there; the instruction is skipped.  Without even a
  * length for it, the page is mapped directly instead: never a crash.
- * Context: intercept lock held.
+ * Context: intercept lock held.  Return: true if it skipped the instruction.
  */
-static void fail_safely(struct pt_regs *regs, const u8 *bytes, size_t n,
+static bool fail_safely(struct pt_regs *regs, const u8 *bytes, size_t n,
 			unsigned long address)
 {
 	struct mmio_any_insn any;
-	unsigned long ip = regs->ip;
 	bool skipped = n && !mmio_decode_any(bytes, n, &any);
 
 	if (skipped) {
@@ -380,11 +379,7 @@ static void fail_safely(struct pt_regs *regs, const u8 *bytes, size_t n,
 	} else {
 		pciem_intercept_untrap(address);
 	}
-	if (first_report(ip))
-		pr_err("cannot emulate %*ph at %pS on a trapped BAR page (%p): %s\n",
-		       (int)n, bytes, (void *)ip, (void *)address,
-		       skipped ? "skipped it: writes dropped, loads all-ones" :
-		       "its page of the mapping is now accessed directly");
+	return skipped;
 }
 
 /*
@@ -449,9 +444,19 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 		res = emulate(regs, &insn, address, &emu);
 		emu_unlock(flags);
 	} else {
+		unsigned long ip = regs->ip;
+		bool skipped, report;
+
 		flags = emu_lock();
-		fail_safely(regs, bytes, n, address);
+		skipped = fail_safely(regs, bytes, n, address);
+		report = first_report(ip);
 		emu_unlock(flags);
+		/* After unlocking: console drivers' locks are not raw. */
+		if (report)
+			pr_err("cannot emulate %*ph at %pS on a trapped BAR page (%p): %s\n",
+			       (int)n, bytes, (void *)ip, (void *)address,
+			       skipped ? "skipped it: writes dropped, loads all-ones" :
+			       "its page of the mapping is now accessed directly");
 		goto out;
 	}
 	for (;;) {
@@ -482,12 +487,15 @@ static noinline void pciem_fault_emulate(struct pt_regs *regs,
 		 * A known instruction whose other operand is bad memory: run
 		 * it against the BAR memory, to fail as it would have anyway.
 		 */
+		bool report;
+
 		flags = emu_lock();
 		pciem_intercept_untrap(address);
-		if (first_report(regs->ip))
+		report = first_report(regs->ip);
+		emu_unlock(flags);
+		if (report)
 			pr_err("cannot complete %*ph at %pS on a trapped BAR page (%p): its page of the mapping is now accessed directly\n",
 			       (int)n, bytes, (void *)regs->ip, (void *)address);
-		emu_unlock(flags);
 	}
 out:
 	if (can_sleep)

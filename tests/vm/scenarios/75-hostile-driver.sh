@@ -5,7 +5,7 @@
 # reads from every context where nothing may sleep (interrupts off, locks,
 # RCU, hard and soft interrupts, a wait loop's task state kept); trapped
 # writes with interrupts off while the device process is stopped.
-# timeout: 240
+# timeout: 360
 # Full preemption: a thread is preempted anywhere, inside ioremap() too.
 # append: preempt=full
 # shellcheck disable=SC1091,SC2016
@@ -64,9 +64,9 @@ check "the process learns of the lost events ($got)" test "${got#*dropped=}" -gt
 # Last: the storm leaves the CPUs busy purging its mappings for a while,
 # and a spinning reader's answer needs the process to get a CPU.
 dev_cmd h "write 0 0x10 4 0x5a5a1234" >/dev/null
-out=$(hostile ioremap_storm "$a" 0 0x10 0x5a5a1234 1024 40)
+out=$(hostile ioremap_storm "$a" 0 0x10 0x5a5a1234 1024 16)
 diag "ioremap storm: $out"
-is "every one of 1024 x 40 ioremap()s was made, kept until the last" "$(field "$out" calls)" 40960
+is "every one of 1024 x 16 ioremap()s was made, kept until the last" "$(field "$out" calls)" 16384
 is "and every read through them reached the device" "$(field "$out" bad)" 0
 check "more than 64 threads were inside ioremap() at once" \
 	test "$(field "$out" most_at_once)" -gt 64
