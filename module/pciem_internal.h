@@ -69,7 +69,7 @@ struct pciem_ring {
 
 /* Reads waiting for the process's answer (sync.c). */
 struct pciem_sync {
-	spinlock_t lock;		/* @pending and each waiter's answer */
+	raw_spinlock_t lock;		/* @pending and each waiter's answer */
 	struct list_head pending;
 	wait_queue_head_t wq;
 	bool dead;			/* device going: waiters give up */

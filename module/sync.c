@@ -14,7 +14,8 @@
  * CPU run: that read is answered only if the process has another CPU, and
  * times out otherwise.
  *
- * Locking: @sync.lock (irq-safe) covers the waiter list and the answers;
+ * Locking: @sync.lock (irq-safe, raw: drivers read from hard interrupt
+ * context, also on PREEMPT_RT) covers the waiter list and the answers;
  * a waiter lives on its reader's stack and leaves the list before it
  * returns.
  */
@@ -61,7 +62,7 @@ struct pciem_sync_read {
 
 void pciem_sync_init(struct pciem_sync *sync)
 {
-	spin_lock_init(&sync->lock);
+	raw_spin_lock_init(&sync->lock);
 	INIT_LIST_HEAD(&sync->pending);
 	init_waitqueue_head(&sync->wq);
 }
@@ -71,9 +72,9 @@ void pciem_sync_kill(struct pciem_device *dev)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&dev->sync.lock, flags);
+	raw_spin_lock_irqsave(&dev->sync.lock, flags);
 	dev->sync.dead = true;
-	spin_unlock_irqrestore(&dev->sync.lock, flags);
+	raw_spin_unlock_irqrestore(&dev->sync.lock, flags);
 	wake_up_all(&dev->sync.wq);
 }
 
@@ -125,7 +126,7 @@ u64 pciem_sync_read(struct pciem_bar *bar, u64 off, unsigned int width,
 
 	pciem_ring_wait_room(&dev->ring, can_sleep);
 	/* Listed before the process can see the event, so no answer is missed. */
-	spin_lock_irqsave(&sync->lock, flags);
+	raw_spin_lock_irqsave(&sync->lock, flags);
 	if (!sync->dead) {
 		posted = pciem_ring_post(&dev->ring, &ev);
 		if (posted) {
@@ -133,15 +134,15 @@ u64 pciem_sync_read(struct pciem_bar *bar, u64 off, unsigned int width,
 			list_add_tail(&w.node, &sync->pending);
 		}
 	}
-	spin_unlock_irqrestore(&sync->lock, flags);
+	raw_spin_unlock_irqrestore(&sync->lock, flags);
 	if (!posted)
 		return ones;	/* nobody will ever see the question */
 
 	wait_answer(sync, &w, can_sleep);
 
-	spin_lock_irqsave(&sync->lock, flags);
+	raw_spin_lock_irqsave(&sync->lock, flags);
 	list_del(&w.node);
-	spin_unlock_irqrestore(&sync->lock, flags);
+	raw_spin_unlock_irqrestore(&sync->lock, flags);
 	if (w.done)
 		return w.status ? ones : w.data & ones;
 	if (!READ_ONCE(sync->dead)) {
@@ -179,7 +180,7 @@ int pciem_sync_respond(struct pciem_device *dev,
 		pciem_user_err("RESPOND: reserved field must be 0");
 		return -EINVAL;
 	}
-	spin_lock_irqsave(&dev->sync.lock, flags);
+	raw_spin_lock_irqsave(&dev->sync.lock, flags);
 	list_for_each_entry(w, &dev->sync.pending, node) {
 		if (w->seq != rsp->seq || w->done)
 			continue;
@@ -189,7 +190,7 @@ int pciem_sync_respond(struct pciem_device *dev,
 		ret = 0;
 		break;
 	}
-	spin_unlock_irqrestore(&dev->sync.lock, flags);
+	raw_spin_unlock_irqrestore(&dev->sync.lock, flags);
 	if (ret) {
 		pciem_user_err("RESPOND: no read waits for seq %llu (answered, timed out, or never asked)",
 			       rsp->seq);
