@@ -161,6 +161,9 @@ load_kmod() {
 # expect_oops: the next step is a driver bug that oopses the kernel, in a
 # scenario with the header "# expect: oops"; the host then checks that the
 # kernel oopsed after this point and nothing hung.
+# Straight to the console as well: a quiet console (make check-debug)
+# shows only the oops, and the kernel log dump never comes.
 expect_oops() {
 	echo "pciem-vm: an oops is expected now" >/dev/kmsg
+	echo "pciem-vm: an oops is expected now" >/dev/console
 }
