@@ -606,8 +606,12 @@ static unsigned long revoke_all(struct pciem_iommu *mmu, struct pci_dev *pdev,
 			 first->dir == DMA_TO_DEVICE ? ", to device" :
 			 first->dir == DMA_FROM_DEVICE ? ", from device" : "");
 	}
-	rbtree_postorder_for_each_entry_safe(m, tmp, &maps, node)
+	rbtree_postorder_for_each_entry_safe(m, tmp, &maps, node) {
+		/* Its pages stay with the driver; their list goes. */
+		if (m->coherent)
+			kvfree(m->pages);
 		map_free(m);
+	}
 	return n;
 }
 

@@ -49,6 +49,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/kmemleak.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -116,6 +117,21 @@ static void buf_unmap(struct dma_test *t, struct dma_test_buf *b)
 	else if (b->kind == BUF_SG)
 		dma_unmap_sgtable(d, &b->sgt, b->dir, 0);
 	b->mapped = false;
+}
+
+/*
+ * "leak": drop the buffer as a buggy driver would.  Its vmalloc() memory
+ * and scatterlist are leaked on purpose, so kmemleak is told (a debug
+ * kernel scans after every scenario); pages and coherent memory are not
+ * tracked by kmemleak.
+ */
+static void buf_forget(struct dma_test_buf *b)
+{
+	if (b->kind == BUF_SG) {
+		kmemleak_not_leak(b->cpu);
+		kmemleak_not_leak(b->sgt.sgl);
+	}
+	memset(b, 0, sizeof(*b));
 }
 
 static void buf_free(struct dma_test *t, struct dma_test_buf *b)
@@ -399,7 +415,7 @@ static int cmd_buf(struct dma_test *t, struct dma_test_buf *b, char **argv,
 	if (!strcmp(argv[0], "free") && argc == 2) {
 		buf_free(t, b);
 	} else if (!strcmp(argv[0], "leak") && argc == 2) {
-		memset(b, 0, sizeof(*b));
+		buf_forget(b);
 	} else if (!strcmp(argv[0], "unmap") && argc == 2) {
 		if (b->kind != BUF_SINGLE && b->kind != BUF_SG)
 			return -EINVAL;
