@@ -11,7 +11,9 @@
  *
  *   ioremap_storm DEV BAR OFF EXPECT THREADS ROUNDS
  *       THREADS kernel threads, started together, each ROUNDS times:
- *       ioremap() the whole BAR and readl() at OFF; then iounmap() all.  Result:
+ *       ioremap() the whole BAR and readl() at OFF; then iounmap() all.  Each
+ *       thread is preempted as it enters ioremap(), so all are inside at
+ *       once however fast the machine is.  Result:
  *       "calls=N bad=N first_bad=0x... most_at_once=N": reads that did not
  *       return EXPECT, and the most threads ever between entering ioremap()
  *       and leaving it at the same time.
@@ -36,6 +38,7 @@
 #include <linux/completion.h>
 #include <linux/hrtimer.h>
 #include <linux/io.h>
+#include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -114,11 +117,49 @@ static void hostile_note_most(atomic_t *most, int now)
 		;
 }
 
+static int hostile_storm_thread(void *data);
+
 /*
- * Mappings are kept until the last round so that the thread spends its
- * time inside ioremap() and is mostly there when it is preempted.  The
- * thread then waits for kthread_stop(): no thread runs this module's code
- * once the command has returned.
+ * Left to the scheduler, a storm thread on a fast machine runs all its
+ * rounds in one time slice and few threads overlap.  A kprobe where every
+ * ioremap() variant ends asks for the thread's preemption there: it takes
+ * effect when the probe's handler re-enables preemption, inside the call
+ * (the scenario boots with preempt=full), and the next thread enters.
+ */
+static int hostile_storm_preempt(struct kprobe *p, struct pt_regs *regs)
+{
+	if (kthread_func(current) == hostile_storm_thread) {
+		set_tsk_need_resched(current);
+		set_preempt_need_resched();
+	}
+	return 0;
+}
+
+/* Named as PCIem's own hook names it (module/x86/ioremap_hook.c). */
+static const char *const hostile_ioremap_symbols[] = {
+	"__ioremap_caller", "__ioremap_caller.constprop.0",
+};
+
+static int hostile_storm_probe(struct kprobe *kp)
+{
+	unsigned int i;
+	int ret = -ENOENT;
+
+	for (i = 0; i < ARRAY_SIZE(hostile_ioremap_symbols) && ret == -ENOENT; i++) {
+		memset(kp, 0, sizeof(*kp));
+		kp->symbol_name = hostile_ioremap_symbols[i];
+		kp->pre_handler = hostile_storm_preempt;
+		ret = register_kprobe(kp);
+	}
+	if (ret)
+		pr_err("cannot probe ioremap() (%d)\n", ret);
+	return ret;
+}
+
+/*
+ * Mappings are kept until the last round so that the thread's time goes to
+ * ioremap() and the readl()s.  The thread then waits for kthread_stop(): no
+ * thread runs this module's code once the command has returned.
  */
 static int hostile_storm_thread(void *data)
 {
@@ -166,6 +207,7 @@ static int hostile_ioremap_storm(char **argv, int argc)
 	unsigned int barno, threads, rounds, i, started = 0;
 	struct task_struct **tasks;
 	struct hostile_storm *s;
+	struct kprobe kp;
 	u64 off;
 	u32 expect;
 	int ret;
@@ -187,6 +229,9 @@ static int hostile_ioremap_storm(char **argv, int argc)
 	ret = hostile_get_bar(argv[1], barno, off, 4, &s->bar);
 	if (ret)
 		goto out_free;
+	ret = hostile_storm_probe(&kp);
+	if (ret)
+		goto out_put;
 	s->off = off;
 	s->expect = expect;
 	s->rounds = rounds;
@@ -214,6 +259,7 @@ static int hostile_ioremap_storm(char **argv, int argc)
 	/* Timed, so a long storm is not taken for a hung task. */
 	while (started && !wait_for_completion_timeout(&s->done, HZ))
 		;
+	unregister_kprobe(&kp);
 	for (i = 0; i < started; i++) {
 		kthread_stop(tasks[i]);
 		put_task_struct(tasks[i]);
@@ -225,6 +271,7 @@ static int hostile_ioremap_storm(char **argv, int argc)
 		  atomic_read(&s->most), started);
 	mutex_unlock(&hostile_lock);
 	ret = started == threads ? 0 : -EAGAIN;
+out_put:
 	pci_dev_put(s->bar.pdev);
 out_free:
 	kfree(tasks);

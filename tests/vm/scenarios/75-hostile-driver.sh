@@ -1,12 +1,14 @@
 #!/bin/sh
 # A careless driver (tests/drivers/pciem_hostile.c) against a live device:
-# 1024 threads mapping a BAR at once, far beyond the 64 ioremap() calls a
-# kretprobe follows by default, each read reaching the device; synchronous
+# 1024 threads mapping a BAR at once, far beyond the ioremap() calls a
+# kretprobe follows by default (10 on two CPUs) and the 64 the module once
+# followed, each read reaching the device; synchronous
 # reads from every context where nothing may sleep (interrupts off, locks,
 # RCU, hard and soft interrupts, a wait loop's task state kept); trapped
 # writes with interrupts off while the device process is stopped.
 # timeout: 360
-# Full preemption: a thread is preempted anywhere, inside ioremap() too.
+# Full preemption: the storm's threads are preempted inside ioremap() (the
+# driver asks for it there), so all of them are inside at once.
 # append: preempt=full
 # shellcheck disable=SC1091,SC2016
 . /pciem/lib.sh
