@@ -14,7 +14,7 @@ const char pd_usage[] =
 	"Runs the PCIem device described in FILE, or in " PCIEMD_CONFIG_DIR "/NAME.yaml.\n"
 	"\n"
 	"  -c, --config FILE     the device description to run\n"
-	"      --check FILE      validate FILE (and its plugin, if found) and exit\n"
+	"      --check FILE      validate FILE and its plugin (without running it) and exit\n"
 	"      --plugin-dir DIR  where plugins are (colon-separated list); default\n"
 	"                        $PCIEM_PLUGIN_DIR, else " PCIEMD_PLUGIN_DIR "\n"
 	"  -v, --verbose         log debug messages too\n"

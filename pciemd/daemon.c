@@ -48,11 +48,14 @@ static struct desc_device *load(const char *path, const struct pd_log *log)
 	return desc;
 }
 
-/* Description, plan and plugin: everything that needs no kernel. */
+/*
+ * Description, plan and plugin: everything that needs no kernel.  With
+ * load_plugin false the plugin is only checked in its file, none of it run.
+ */
 static int prepare(const char *path, const struct pd_options *opt,
 		   const struct pd_log *log, struct desc_device **desc,
 		   struct pciem_device **dev, struct pd_plugin **plugin,
-		   bool plugin_optional)
+		   bool load_plugin)
 {
 	const char *dirs = pd_plugin_dirs(opt->plugin_dir);
 
@@ -66,14 +69,7 @@ static int prepare(const char *path, const struct pd_options *opt,
 	}
 	if (pd_plan(*dev))
 		return PD_EXIT_CONFIG;
-	if (plugin_optional && (*desc)->plugin) {
-		char *found = pd_plugin_find(*desc, dirs, log, LOG_WARNING);
-
-		if (!found)
-			return PD_EXIT_OK;
-		free(found);
-	}
-	if (pd_plugin_load(*desc, dirs, log, plugin))
+	if ((load_plugin ? pd_plugin_load : pd_plugin_inspect)(*desc, dirs, log, plugin))
 		return PD_EXIT_CONFIG;
 	if (pd_plugin_bind(*plugin, *dev))
 		return PD_EXIT_CONFIG;
@@ -85,22 +81,20 @@ int pd_check(const struct pd_options *opt, const struct pd_log *log)
 	struct desc_device *desc = NULL;
 	struct pciem_device *dev = NULL;
 	struct pd_plugin *plugin = NULL;
-	int ret = prepare(opt->check, opt, log, &desc, &dev, &plugin, true);
+	int ret = prepare(opt->check, opt, log, &desc, &dev, &plugin, false);
 
 	if (ret == PD_EXIT_OK) {
 		size_t handlers = 0;
 
-		for (size_t i = 0; i < dev->n_regs; i++)
-			handlers += !!dev->regs[i].read + !!dev->regs[i].write;
+		for (size_t i = 0; i < desc->n_registers; i++)
+			handlers += !!desc->registers[i].read.name +
+				    !!desc->registers[i].write.name;
 		printf("%s: valid: %zu register%s, %zu interrupt%s", opt->check,
 		       desc->n_registers, desc->n_registers == 1 ? "" : "s",
 		       desc->n_interrupts, desc->n_interrupts == 1 ? "" : "s");
 		if (plugin)
 			printf(", plugin %s (%zu handler%s)", plugin->path,
 			       handlers, handlers == 1 ? "" : "s");
-		else if (desc->plugin)
-			printf(", plugin '%s' not found here (handlers not checked)",
-			       desc->plugin);
 		printf("\n");
 	}
 	pd_device_free(dev);
@@ -258,7 +252,7 @@ int pd_run_with(const struct pd_options *opt, const struct pd_log *log,
 	struct pd_backend *backend;
 	int ret;
 
-	ret = prepare(opt->config, opt, log, &desc, &d.dev, &plugin, false);
+	ret = prepare(opt->config, opt, log, &desc, &d.dev, &plugin, true);
 	if (ret != PD_EXIT_OK)
 		goto out;
 	ret = PD_EXIT_FAILURE;

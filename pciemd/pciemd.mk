@@ -35,9 +35,14 @@ PCIEMD_PLUGIN_CFLAGS := $(USER_CFLAGS) -I$(CURDIR)/include -fPIC -shared \
 	-fvisibility=hidden
 PCIEMD_PLUGINS := $(patsubst devices/%.c,$(BUILD)/lib/pciem/handlers/%.so,\
 	$(wildcard devices/*.c))
-# Plugins the unit tests and VM scenarios load: refused ones, a crashing one.
+# Plugins the unit tests and VM scenarios load: refused ones, a crashing one,
+# and one in C++ (built as C++20, whose designated initializers it uses).
 PCIEMD_TEST_PLUGINS := $(patsubst tests/unit/plugins/%.c,$(BUILD)/test-plugins/%.so,\
-	$(wildcard tests/unit/plugins/*.c))
+	$(wildcard tests/unit/plugins/*.c)) \
+	$(patsubst tests/unit/plugins/%.cc,$(BUILD)/test-plugins/%.so,\
+	$(wildcard tests/unit/plugins/*.cc))
+PCIEMD_CXX_PLUGIN_FLAGS := -std=c++20 -Wall -Wextra -Werror -pedantic \
+	-I$(CURDIR)/include -fPIC -shared -fvisibility=hidden
 
 .PHONY: pciemd install pciemd-plugin-dir
 pciemd: $(BIN)/pciemd $(PCIEMD_PLUGINS) $(PCIEMD_TEST_PLUGINS)
@@ -63,6 +68,10 @@ $(BUILD)/lib/pciem/handlers/%.so: devices/%.c include/pciem/plugin.h
 $(BUILD)/test-plugins/%.so: tests/unit/plugins/%.c include/pciem/plugin.h
 	@mkdir -p $(@D)
 	$(CC) $(PCIEMD_PLUGIN_CFLAGS) -o $@ $<
+
+$(BUILD)/test-plugins/%.so: tests/unit/plugins/%.cc include/pciem/plugin.h
+	@mkdir -p $(@D)
+	$(CXX) $(PCIEMD_CXX_PLUGIN_FLAGS) -o $@ $<
 
 -include $(PCIEMD_OBJS:.o=.d)
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * The plugin loader.  A plugin is looked up by name in the plugin
- * directories (or taken by path), dlopen()ed, and accepted only with a
- * descriptor of this pciemd's API version.  Handler symbols must be the
- * plugin's own: a name that only libc or another library defines is as
- * missing as one nobody defines.
+ * directories (or taken by path) and checked in its file before anything
+ * of it runs: a descriptor of this pciemd's API version, and each handler
+ * the description names a function the plugin itself exports, declared
+ * as a handler of that kind.  Only then is it dlopen()ed (never for
+ * pciemd --check).  A name that only libc or another library defines is
+ * as missing as one nobody defines.
  */
 #include <dlfcn.h>
+#include <stddef.h>
 #include <errno.h>
 #include <link.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "plugin_elf.h"
 #include "plugin_load.h"
 
 const char *pd_plugin_dirs(const char *cli_dir)
@@ -126,12 +130,63 @@ static void *own_symbol(void *handle, const char *name)
 	return its == mine ? sym : NULL;
 }
 
-int pd_plugin_load(const struct desc_device *desc, const char *dirs,
-		   const struct pd_log *log, struct pd_plugin **out)
+/* The smallest descriptor of this API version: every hook it began with. */
+#define PD_PLUGIN_MIN_SIZE                                                     \
+	(offsetof(struct pciem_plugin, reset) + sizeof(((struct pciem_plugin *)0)->reset))
+
+/*
+ * The descriptor as the file holds it: its version and size, checked
+ * before any of the plugin's code can run.
+ */
+static int check_descriptor(struct pd_plugin *p, const struct desc_device *desc,
+			    const struct pd_log *log)
 {
 	const char *file = desc->file ? desc->file : "(description)";
-	const struct pciem_plugin *info;
+	struct pd_elf_sym sym;
+	uint32_t head[2];
+
+	if (!pd_elf_lookup(p->elf, PCIEM_PLUGIN_SYMBOL, &sym)) {
+		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
+			  "%s is not a pciemd plugin: it has no %s symbol (define it with PCIEM_PLUGIN() from pciem/plugin.h)",
+			  p->path, PCIEM_PLUGIN_SYMBOL);
+		return -1;
+	}
+	if (sym.kind != PD_ELF_OBJECT || !sym.data || sym.size < sizeof(head)) {
+		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
+			  "%s is not a pciemd plugin: its %s is not a descriptor (define it with PCIEM_PLUGIN() from pciem/plugin.h)",
+			  p->path, PCIEM_PLUGIN_SYMBOL);
+		return -1;
+	}
+	memcpy(head, sym.data, sizeof(head));
+	if (head[0] != PCIEM_PLUGIN_API_VERSION) {
+		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
+			  "plugin %s was built for plugin API version %u, but this pciemd provides version %u: rebuild it against this pciemd's pciem/plugin.h",
+			  p->path, head[0], PCIEM_PLUGIN_API_VERSION);
+		return -1;
+	}
+	if (head[1] < PD_PLUGIN_MIN_SIZE || head[1] != sym.size) {
+		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
+			  "plugin %s has a damaged descriptor (%u bytes said, %llu defined, at least %zu in API version %u): rebuild it with PCIEM_PLUGIN() from pciem/plugin.h",
+			  p->path, head[1], (unsigned long long)sym.size,
+			  (size_t)PD_PLUGIN_MIN_SIZE, PCIEM_PLUGIN_API_VERSION);
+		return -1;
+	}
+	if (head[1] > sizeof(struct pciem_plugin)) {
+		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
+			  "plugin %s was built against a newer pciem/plugin.h (a descriptor of %u bytes; this pciemd knows %zu): its hooks would not all be called; update pciemd",
+			  p->path, head[1], sizeof(struct pciem_plugin));
+		return -1;
+	}
+	return 0;
+}
+
+/* Find desc's plugin and check its file; nothing of it runs. */
+static int open_plugin(const struct desc_device *desc, const char *dirs,
+		       const struct pd_log *log, struct pd_plugin **out)
+{
+	const char *file = desc->file ? desc->file : "(description)";
 	struct pd_plugin *p;
+	char why[256];
 
 	*out = NULL;
 	if (!desc->plugin)
@@ -144,33 +199,13 @@ int pd_plugin_load(const struct desc_device *desc, const char *dirs,
 	p->path = pd_plugin_find(desc, dirs, log, LOG_ERR);
 	if (!p->path)
 		goto fail;
-	p->handle = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
-	if (!p->handle) {
+	if (pd_elf_open(p->path, &p->elf, why, sizeof(why))) {
 		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
-			  "cannot load plugin %s: %s", p->path, dlerror());
+			  "plugin %s %s", p->path, why);
 		goto fail;
 	}
-	info = own_symbol(p->handle, PCIEM_PLUGIN_SYMBOL);
-	if (!info) {
-		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
-			  "%s is not a pciemd plugin: it has no %s symbol (define it with PCIEM_PLUGIN() from pciem/plugin.h)",
-			  p->path, PCIEM_PLUGIN_SYMBOL);
+	if (check_descriptor(p, desc, log))
 		goto fail;
-	}
-	if (info->api_version != PCIEM_PLUGIN_API_VERSION) {
-		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
-			  "plugin %s was built for plugin API version %u, but this pciemd provides version %u: rebuild it against this pciemd's pciem/plugin.h",
-			  p->path, info->api_version, PCIEM_PLUGIN_API_VERSION);
-		goto fail;
-	}
-	if (info->struct_size != sizeof(struct pciem_plugin)) {
-		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
-			  "plugin %s has a descriptor of %u bytes where API version %u has %zu: rebuild it against this pciemd's pciem/plugin.h",
-			  p->path, info->struct_size, PCIEM_PLUGIN_API_VERSION,
-			  sizeof(struct pciem_plugin));
-		goto fail;
-	}
-	p->info = info;
 	*out = p;
 	return 0;
 fail:
@@ -178,19 +213,110 @@ fail:
 	return -1;
 }
 
+int pd_plugin_inspect(const struct desc_device *desc, const char *dirs,
+		      const struct pd_log *log, struct pd_plugin **out)
+{
+	return open_plugin(desc, dirs, log, out);
+}
+
+int pd_plugin_load(const struct desc_device *desc, const char *dirs,
+		   const struct pd_log *log, struct pd_plugin **out)
+{
+	const char *file = desc->file ? desc->file : "(description)";
+	const struct pciem_plugin *info;
+	struct pd_plugin *p;
+
+	*out = NULL;
+	if (open_plugin(desc, dirs, log, &p))
+		return -1;
+	if (!p)
+		return 0;
+	p->handle = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
+	if (!p->handle) {
+		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
+			  "cannot load plugin %s: %s", p->path, dlerror());
+		goto fail;
+	}
+	/* The file was checked; what is mapped is the same file. */
+	info = own_symbol(p->handle, PCIEM_PLUGIN_SYMBOL);
+	if (!info || info->api_version != PCIEM_PLUGIN_API_VERSION ||
+	    info->struct_size < PD_PLUGIN_MIN_SIZE ||
+	    info->struct_size > sizeof(struct pciem_plugin)) {
+		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
+			  "plugin %s changed while it was loaded", p->path);
+		goto fail;
+	}
+	/* Hooks of a later API revision than the plugin's stay NULL. */
+	memcpy(&p->desc_copy, info, info->struct_size);
+	p->info = &p->desc_copy;
+	*out = p;
+	return 0;
+fail:
+	pd_plugin_unload(p);
+	return -1;
+}
+
+/*
+ * Whether the file defines name as a handler of kind: a function, with
+ * the marker PCIEM_READ_HANDLER or PCIEM_WRITE_HANDLER leaves.
+ */
+static int check_handler(struct pd_plugin *plugin, struct pciem_device *dev,
+			 const struct desc_register *r,
+			 const struct desc_handler_ref *ref, bool is_read)
+{
+	const char *kind = is_read ? "read" : "write", *other = is_read ? "write" : "read";
+	const char *macro = is_read ? "PCIEM_READ_HANDLER" : "PCIEM_WRITE_HANDLER";
+	char marker[256];
+	struct pd_elf_sym sym;
+
+	if (!pd_elf_lookup(plugin->elf, ref->name, &sym)) {
+		pd_log_at(dev->log, LOG_ERR, pd_file(dev), &ref->pos,
+			  "handler '%s' (%s handler of register %s) is not in plugin %s: export a function of that name from it",
+			  ref->name, kind, r->name, plugin->path);
+		return -1;
+	}
+	if (sym.kind != PD_ELF_FUNC) {
+		pd_log_at(dev->log, LOG_ERR, pd_file(dev), &ref->pos,
+			  "handler '%s' (%s handler of register %s) is %s in plugin %s, not a function: name one defined with %s(NAME)",
+			  ref->name, kind, r->name,
+			  sym.kind == PD_ELF_OBJECT ? "data" : "no code", plugin->path, macro);
+		return -1;
+	}
+	snprintf(marker, sizeof(marker), "%s%s",
+		 is_read ? PCIEM_HANDLER_READ_PREFIX : PCIEM_HANDLER_WRITE_PREFIX, ref->name);
+	if (pd_elf_lookup(plugin->elf, marker, &sym))
+		return 0;
+	snprintf(marker, sizeof(marker), "%s%s",
+		 is_read ? PCIEM_HANDLER_WRITE_PREFIX : PCIEM_HANDLER_READ_PREFIX, ref->name);
+	if (pd_elf_lookup(plugin->elf, marker, &sym)) {
+		pd_log_at(dev->log, LOG_ERR, pd_file(dev), &ref->pos,
+			  "handler '%s' of plugin %s is a %s handler, but register %s names it as its %s handler: name it with `%s:`, or name a function defined with %s(NAME)",
+			  ref->name, plugin->path, other, r->name, kind, other, macro);
+		return -1;
+	}
+	pd_log_at(dev->log, LOG_ERR, pd_file(dev), &ref->pos,
+		  "'%s' (%s handler of register %s) is a function of plugin %s but not a handler: define it with %s(%s) from pciem/plugin.h",
+		  ref->name, kind, r->name, plugin->path, macro, ref->name);
+	return -1;
+}
+
 static int bind_one(struct pd_plugin *plugin, struct pciem_device *dev,
 		    const struct desc_register *r,
-		    const struct desc_handler_ref *ref, const char *kind,
+		    const struct desc_handler_ref *ref, bool is_read,
 		    void **slot)
 {
 	if (!ref->name)
+		return 0;
+	if (check_handler(plugin, dev, r, ref, is_read))
+		return -1;
+	if (!plugin->handle)
 		return 0;
 	*slot = own_symbol(plugin->handle, ref->name);
 	if (*slot)
 		return 0;
 	pd_log_at(dev->log, LOG_ERR, pd_file(dev), &ref->pos,
-		  "handler '%s' (%s handler of register %s) is not in plugin %s: export a function of that name from it",
-		  ref->name, kind, r->name, plugin->path);
+		  "handler '%s' (%s handler of register %s) is not in plugin %s as loaded",
+		  ref->name, is_read ? "read" : "write", r->name, plugin->path);
 	return -1;
 }
 
@@ -211,14 +337,15 @@ int pd_plugin_bind(struct pd_plugin *plugin, struct pciem_device *dev)
 				  r->name, ref->name);
 			return -1;
 		}
-		if (bind_one(plugin, dev, r, &r->read, "read", &rd) ||
-		    bind_one(plugin, dev, r, &r->write, "write", &wr))
+		if (bind_one(plugin, dev, r, &r->read, true, &rd) ||
+		    bind_one(plugin, dev, r, &r->write, false, &wr))
 			return -1;
 		/* dlsym gives data pointers; POSIX makes them callable. */
 		dev->regs[i].read = (pciem_read_handler *)rd;
 		dev->regs[i].write = (pciem_write_handler *)wr;
 	}
-	dev->plugin = plugin;
+	/* Only a loaded plugin serves the device. */
+	dev->plugin = plugin && plugin->handle ? plugin : NULL;
 	return 0;
 }
 
@@ -228,6 +355,7 @@ void pd_plugin_unload(struct pd_plugin *plugin)
 		return;
 	if (plugin->handle)
 		dlclose(plugin->handle);
+	pd_elf_close(plugin->elf);
 	free(plugin->path);
 	free(plugin);
 }

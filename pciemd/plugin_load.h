@@ -11,10 +11,15 @@
 #include "device.h"
 #include "log.h"
 
+struct pd_elf;
+
 struct pd_plugin {
-	void *handle;
-	const struct pciem_plugin *info;	/* the plugin's descriptor */
 	char *path;
+	struct pd_elf *elf;			/* the file's exported symbols */
+	void *handle;				/* NULL until loaded */
+	/* The descriptor, loaded: hooks it is too old to have are NULL. */
+	const struct pciem_plugin *info;
+	struct pciem_plugin desc_copy;
 };
 
 /*
@@ -34,15 +39,22 @@ char *pd_plugin_find(const struct desc_device *desc, const char *dirs,
 		     const struct pd_log *log, int priority);
 
 /*
- * Load desc's plugin and check its descriptor.  0 with *out set (NULL
- * when desc names no plugin), or -1 with the error logged.
+ * Check desc's plugin in its file (descriptor version and size), then
+ * load it.  0 with *out set (NULL when desc names no plugin), or -1 with
+ * the error logged.
  */
 int pd_plugin_load(const struct desc_device *desc, const char *dirs,
 		   const struct pd_log *log, struct pd_plugin **out);
 
+/* The same checks, without loading: none of the plugin's code runs. */
+int pd_plugin_inspect(const struct desc_device *desc, const char *dirs,
+		      const struct pd_log *log, struct pd_plugin **out);
+
 /*
- * Resolve every handler the registers of dev name into dev->regs; -1
- * with the first missing one logged.
+ * Check every handler the registers of dev name (in the plugin's file:
+ * a function declared as a handler of that kind) and, if the plugin is
+ * loaded, resolve them into dev->regs and make it dev's plugin; -1 with
+ * the first problem logged.
  */
 int pd_plugin_bind(struct pd_plugin *plugin, struct pciem_device *dev);
 

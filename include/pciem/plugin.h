@@ -7,9 +7,15 @@
  *
  *   - one descriptor, made with PCIEM_PLUGIN(...), naming the API version
  *     it was built for and its optional init, fini and reset hooks;
- *   - the handlers the YAML names, as plain functions: a read handler
- *     returns the value the driver reads, a write handler receives the
- *     value the driver wrote.
+ *   - the handlers the YAML names, defined with PCIEM_READ_HANDLER(name)
+ *     and PCIEM_WRITE_HANDLER(name): a read handler returns the value the
+ *     driver reads, a write handler receives the value the driver wrote.
+ *
+ * pciemd checks all of that in the plugin's file before it loads it
+ * (pciemd --check never loads it): the descriptor's version and size,
+ * and that each handler the YAML names is a function declared as a
+ * handler of that kind.  The header is C11 and C++ alike; the macros give
+ * C++ plugins unmangled names.
  *
  * Everything a plugin does to its device goes through the opaque
  * struct pciem_device handed to every hook and handler: registers, BAR
@@ -36,9 +42,27 @@ extern "C" {
 /*
  * The version of this interface.  It changes whenever a plugin built
  * against one version could misbehave with another; pciemd refuses a
- * plugin whose descriptor names a different version.
+ * plugin whose descriptor names a different version.  Optional hooks
+ * added later go at the end of struct pciem_plugin and keep the version:
+ * the descriptor's struct_size tells pciemd which ones a plugin knows.
+ *
+ * Version 2: handlers must be declared with PCIEM_READ_HANDLER and
+ * PCIEM_WRITE_HANDLER (pciemd checks their kind), and the header serves
+ * C++.
  */
-#define PCIEM_PLUGIN_API_VERSION 1
+#define PCIEM_PLUGIN_API_VERSION 2
+
+/*
+ * What the macros below put before the declarations they make: external
+ * C linkage, so that a C++ plugin's symbols carry their plain names.
+ */
+#ifdef __cplusplus
+#define PCIEM_PLUGIN_EXTERN_C extern "C"
+#define PCIEM_PLUGIN_EXTERN_DECL extern "C"
+#else
+#define PCIEM_PLUGIN_EXTERN_C
+#define PCIEM_PLUGIN_EXTERN_DECL extern
+#endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PCIEM_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -85,15 +109,33 @@ struct pciem_plugin {
 /*
  * Define the plugin's descriptor, with designated initializers for the
  * optional members:  PCIEM_PLUGIN(.name = "counter", .init = counter_init);
+ * (C++20 wants them in the order of the struct.)  Members left out are
+ * null, which C++'s -Wmissing-field-initializers need not be told.
  */
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#define PCIEM_PLUGIN_INIT_BEGIN_                                               \
+	_Pragma("GCC diagnostic push")                                         \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")
+#define PCIEM_PLUGIN_INIT_END_ _Pragma("GCC diagnostic pop")
+#else
+#define PCIEM_PLUGIN_INIT_BEGIN_
+#define PCIEM_PLUGIN_INIT_END_
+#endif
+
 #define PCIEM_PLUGIN(...)                                                      \
-	PCIEM_PLUGIN_EXPORT extern const struct pciem_plugin                   \
+	PCIEM_PLUGIN_EXTERN_DECL PCIEM_PLUGIN_EXPORT const struct pciem_plugin \
 		pciem_plugin_descriptor;                                       \
-	PCIEM_PLUGIN_EXPORT const struct pciem_plugin pciem_plugin_descriptor = { \
+	PCIEM_PLUGIN_INIT_BEGIN_                                               \
+	PCIEM_PLUGIN_EXTERN_C PCIEM_PLUGIN_EXPORT const struct pciem_plugin    \
+		pciem_plugin_descriptor = {                                    \
 		.api_version = PCIEM_PLUGIN_API_VERSION,                       \
 		.struct_size = sizeof(struct pciem_plugin),                    \
 		__VA_ARGS__                                                    \
-	}
+	};                                                                     \
+	PCIEM_PLUGIN_INIT_END_                                                 \
+	/* Takes the ';' after PCIEM_PLUGIN(...). */                           \
+	PCIEM_PLUGIN_EXTERN_DECL PCIEM_PLUGIN_EXPORT const struct pciem_plugin \
+		pciem_plugin_descriptor
 
 /*
  * Handlers.  The YAML's `read: NAME` / `write: NAME` name exported
@@ -114,16 +156,32 @@ typedef void pciem_write_handler(struct pciem_device *dev,
 				 const struct pciem_register *reg,
 				 uint64_t value);
 
-/* Declare and define an exported handler: PCIEM_READ_HANDLER(my_read) { ... } */
+/*
+ * Declare and define an exported handler: PCIEM_READ_HANDLER(my_read) { ... }.
+ * Besides the function, each defines a marker, an exported byte named
+ * PCIEM_HANDLER_READ_PREFIX or PCIEM_HANDLER_WRITE_PREFIX followed by the
+ * handler's name, by which pciemd knows a handler's kind from the file.
+ */
+#define PCIEM_HANDLER_READ_PREFIX "pciem_handler_read_"
+#define PCIEM_HANDLER_WRITE_PREFIX "pciem_handler_write_"
+
+#define PCIEM_HANDLER_MARKER_(kind, fn)                                        \
+	PCIEM_PLUGIN_EXTERN_DECL PCIEM_PLUGIN_EXPORT const unsigned char       \
+		pciem_handler_##kind##_##fn;                                   \
+	PCIEM_PLUGIN_EXTERN_C PCIEM_PLUGIN_EXPORT const unsigned char          \
+		pciem_handler_##kind##_##fn = 1
+
 #define PCIEM_READ_HANDLER(fn)                                                 \
-	PCIEM_PLUGIN_EXPORT pciem_read_handler fn;                             \
-	PCIEM_PLUGIN_EXPORT uint64_t fn(struct pciem_device *dev,              \
-					const struct pciem_register *reg)
+	PCIEM_HANDLER_MARKER_(read, fn);                                       \
+	PCIEM_PLUGIN_EXTERN_C PCIEM_PLUGIN_EXPORT pciem_read_handler fn;       \
+	PCIEM_PLUGIN_EXTERN_C PCIEM_PLUGIN_EXPORT uint64_t fn(                 \
+		struct pciem_device *dev, const struct pciem_register *reg)
 #define PCIEM_WRITE_HANDLER(fn)                                                \
-	PCIEM_PLUGIN_EXPORT pciem_write_handler fn;                            \
-	PCIEM_PLUGIN_EXPORT void fn(struct pciem_device *dev,                  \
-				    const struct pciem_register *reg,          \
-				    uint64_t value)
+	PCIEM_HANDLER_MARKER_(write, fn);                                      \
+	PCIEM_PLUGIN_EXTERN_C PCIEM_PLUGIN_EXPORT pciem_write_handler fn;      \
+	PCIEM_PLUGIN_EXTERN_C PCIEM_PLUGIN_EXPORT void fn(                     \
+		struct pciem_device *dev, const struct pciem_register *reg,    \
+		uint64_t value)
 
 /* ---------------------------------------------------------------------- */
 /* The device                                                              */
@@ -143,7 +201,11 @@ void *pciem_get_private(const struct pciem_device *dev);
 /* Registers                                                               */
 /* ---------------------------------------------------------------------- */
 
-/* The register of that YAML name, or NULL. */
+/*
+ * The register of that YAML name, or NULL.  The functions below take NULL
+ * (or a register of another device) without crashing: they do nothing,
+ * read 0, and the first such call is logged.
+ */
 const struct pciem_register *pciem_reg_find(const struct pciem_device *dev,
 					    const char *name);
 const char *pciem_reg_name(const struct pciem_register *reg);
@@ -251,8 +313,11 @@ const char *pciem_param(const struct pciem_device *dev, const char *key);
 
 /*
  * Typed: def when the key is absent; -EINVAL (and a log line naming the
- * YAML position) when the value does not parse.  Integers take decimal,
- * 0x hexadecimal and 0 octal; booleans true/false, yes/no, on/off, 1/0.
+ * value's YAML position) when the value does not parse.  Values follow
+ * the description's own grammar: integers are decimal, 0x hexadecimal or
+ * 0b binary, with '_' between digits and an optional unit K, M, G, KiB,
+ * MiB or GiB (powers of 1024), and no leading zero (010 is refused, not
+ * octal); a signed one may start with '-'; booleans are true or false.
  */
 int pciem_param_u64(struct pciem_device *dev, const char *key, uint64_t def,
 		    uint64_t *value);

@@ -172,23 +172,96 @@ START_TEST(check_counter)
 }
 END_TEST
 
-START_TEST(check_without_plugin_found)
-{
-	char out[512];
-
-	ck_assert_int_eq(check_file(PD_TOP "/devices/counter.yaml", "/nonexistent", out,
-				    sizeof(out)), PD_EXIT_OK);
-	ck_assert_str_eq(out, PD_TOP "/devices/counter.yaml: valid: 3 registers, 1 interrupt, plugin 'counter' not found here (handlers not checked)\n");
-	ck_assert_uint_eq(logs.n, 1);
-	ck_assert_str_eq(logs.lines[0], "<4>" PD_TOP "/devices/counter.yaml:44:9: warning: plugin 'counter' not found; tried /nonexistent/counter.so (install it there, or name its directory with --plugin-dir or PCIEM_PLUGIN_DIR)");
-}
-END_TEST
-
 static const char good_head[] =
 	"name: t\n"
 	"identity: { vendor: 0x1234, device: 0x5679, class: 0xff0000 }\n"
 	"bars:\n"
 	"  - { index: 0, size: 4K }\n";
+
+/* A plugin that cannot be found fails the check: its handlers are unchecked. */
+START_TEST(check_without_plugin_found)
+{
+	char out[512];
+
+	ck_assert_int_eq(check_file(PD_TOP "/devices/counter.yaml", "/nonexistent", out,
+				    sizeof(out)), PD_EXIT_CONFIG);
+	ck_assert_str_eq(out, "");
+	ck_assert_uint_eq(logs.n, 1);
+	ck_assert_str_eq(logs.lines[0], "<3>" PD_TOP "/devices/counter.yaml:44:9: error: plugin 'counter' not found; tried /nonexistent/counter.so (install it there, or name its directory with --plugin-dir or PCIEM_PLUGIN_DIR)");
+}
+END_TEST
+
+/* --check reads the plugin's file; none of its code runs. */
+START_TEST(check_runs_no_plugin_code)
+{
+	char text[512], out[512], mark[128];
+	const char *path;
+
+	snprintf(text, sizeof(text), "%sregisters:\n"
+		 "  - { name: A, offset: 0, read: good_read }\n"
+		 "plugin: good\n", good_head);
+	path = write_file("t.yaml", text);
+	snprintf(mark, sizeof(mark), "%s/loaded", dir);
+	setenv("PD_TEST_LOADED", mark, 1);
+	ck_assert_int_eq(check_file(path, PD_TEST_PLUGINS, out, sizeof(out)), PD_EXIT_OK);
+	unsetenv("PD_TEST_LOADED");
+	ck_assert_ptr_nonnull(strstr(out, "plugin " PD_TEST_PLUGINS "/good.so (1 handler)"));
+	ck_assert_int_eq(access(mark, F_OK), -1);
+}
+END_TEST
+
+/*
+ * Every yaml block of the docs that names a plugin this project ships
+ * passes --check against it, handlers and all; one naming any other
+ * plugin names one that does not ship (so it fails, not found).
+ */
+START_TEST(docs_yaml_plugins)
+{
+	static const char *const docs[] = { "device-yaml.md", "pciemd.md" };
+	char out[512], name[64], shipped[256];
+	unsigned int named = 0;
+
+	for (size_t d = 0; d < sizeof(docs) / sizeof(docs[0]); d++) {
+		char path[256], *text = NULL, *p;
+		size_t len = 0, block = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), PD_TOP "/docs/%s", docs[d]);
+		f = fopen(path, "r");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_ne(getdelim(&text, &len, '\0', f), -1);
+		fclose(f);
+		for (p = text; (p = strstr(p, "```yaml\n")); block++) {
+			char *start = p + 8, *end = strstr(start, "\n```"), *plugin;
+			const char *file;
+			int ret;
+
+			ck_assert_ptr_nonnull(end);
+			end[1] = '\0';
+			p = end + 2;
+			plugin = strstr(start, "\nplugin: ");
+			if (!plugin)
+				continue;
+			ck_assert_int_eq(sscanf(plugin, "\nplugin: %63[A-Za-z0-9._+-]", name), 1);
+			snprintf(path, sizeof(path), "%s-%zu.yaml", docs[d], block);
+			file = write_file(path, start);
+			snprintf(shipped, sizeof(shipped), PD_TOP "/devices/%s.c", name);
+			logs.n = 0;
+			ret = check_file(file, PD_PLUGINS, out, sizeof(out));
+			if (access(shipped, F_OK) == 0) {
+				ck_assert_msg(ret == PD_EXIT_OK, "%s block %zu: %s", docs[d], block,
+					      logs.n ? logs.lines[0] : "");
+			} else {
+				ck_assert_int_eq(ret, PD_EXIT_CONFIG);
+				ck_assert_msg(strstr(logs.lines[0], "not found"), "%s", logs.lines[0]);
+			}
+			named++;
+		}
+		free(text);
+	}
+	ck_assert_uint_ge(named, 1);
+}
+END_TEST
 
 START_TEST(check_missing_handler)
 {
@@ -279,7 +352,7 @@ START_TEST(run_plugin_refused)
 	opt.config = write_file("t.yaml", text);
 	ck_assert_int_eq(pd_run(&opt, &logs.log), PD_EXIT_CONFIG);
 	ck_assert_uint_eq(logs.n, 1);
-	ck_assert_ptr_nonnull(strstr(logs.lines[0], "was built for plugin API version 2, but this pciemd provides version 1"));
+	ck_assert_ptr_nonnull(strstr(logs.lines[0], "was built for plugin API version 3, but this pciemd provides version 2"));
 }
 END_TEST
 
@@ -377,6 +450,8 @@ static Suite *daemon_suite(void)
 	tcase_add_checked_fixture(tc, check_setup, check_teardown);
 	tcase_add_test(tc, check_counter);
 	tcase_add_test(tc, check_without_plugin_found);
+	tcase_add_test(tc, check_runs_no_plugin_code);
+	tcase_add_test(tc, docs_yaml_plugins);
 	tcase_add_test(tc, check_missing_handler);
 	tcase_add_test(tc, check_plan_refused);
 	tcase_add_test(tc, check_invalid_yaml);

@@ -2,8 +2,13 @@
 /*
  * A well-formed plugin for the loader and dispatch tests: it records what
  * pciemd calls, in state the test reads back through pciem_get_private().
+ * Also exported, for the loader's refusals: a function that is not
+ * declared as a handler, a data object, and a constructor that leaves a
+ * file where $PD_TEST_LOADED says, to show whether the plugin was loaded.
  */
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <pciem/plugin.h>
 
@@ -56,6 +61,26 @@ PCIEM_WRITE_HANDLER(good_write)
 	s->writes++;
 	s->last_reg = reg;
 	s->last_value = value;
+}
+
+PCIEM_PLUGIN_EXPORT void good_plain(void);
+PCIEM_PLUGIN_EXPORT void good_plain(void)
+{
+}
+
+PCIEM_PLUGIN_EXPORT extern const int good_table[4];
+PCIEM_PLUGIN_EXPORT const int good_table[4] = { 1, 2, 3, 4 };
+
+__attribute__((constructor)) static void good_loaded(void)
+{
+	const char *path = getenv("PD_TEST_LOADED");
+	int fd;
+
+	if (!path)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd >= 0)
+		close(fd);
 }
 
 PCIEM_PLUGIN(.name = "good", .init = good_init, .fini = good_fini,

@@ -48,7 +48,7 @@ refused nosym 6 \
 
 printf '%s\n%s\n' "$head" 'plugin: abi_mismatch' >/tmp/abi.yaml
 refused abi 6 \
-	"<3>/tmp/abi.yaml:5:9: error: plugin /pciem/test-plugins/abi_mismatch.so was built for plugin API version 2, but this pciemd provides version 1: rebuild it against this pciemd's pciem/plugin.h"
+	"<3>/tmp/abi.yaml:5:9: error: plugin /pciem/test-plugins/abi_mismatch.so was built for plugin API version 3, but this pciemd provides version 2: rebuild it against this pciemd's pciem/plugin.h"
 
 printf '%s\n%s\n' "$head" 'plugin: absent' >/tmp/absent.yaml
 refused absent 6 \
