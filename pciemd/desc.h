@@ -110,7 +110,8 @@ struct desc_register {
 struct desc_param {
 	char *key;
 	char *value;
-	struct desc_pos pos;
+	struct desc_pos pos;		/* of the key */
+	struct desc_pos value_pos;
 };
 
 struct desc_device {

@@ -102,6 +102,7 @@ int desc_parse_params(struct desc_error *err, struct desc_device *dev,
 		if (!p)
 			return desc_fail_nomem(err);
 		p->pos = key->pos;
+		p->value_pos = val->pos;
 		p->key = strdup(key->text);
 		/* "threshold:" with nothing after it is the empty text. */
 		p->value = strdup(ynode_is_null(val) ? "" : val->text);

@@ -99,21 +99,29 @@ int desc_value_size(struct desc_error *err, const struct ynode *v,
 	return 0;
 }
 
-int desc_value_bool(struct desc_error *err, const struct ynode *v,
-		    const char *what, bool *out)
+bool desc_text_bool(const char *text, bool *out)
 {
 	static const char *const yes[] = { "true", "True", "TRUE" };
 	static const char *const no[] = { "false", "False", "FALSE" };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (!strcmp(text, yes[i]) || !strcmp(text, no[i])) {
+			*out = !strcmp(text, yes[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+int desc_value_bool(struct desc_error *err, const struct ynode *v,
+		    const char *what, bool *out)
+{
 	const char *expect = "true or false";
 
 	if (scalar(err, v, what, expect))
 		return -1;
-	for (size_t i = 0; i < 3; i++) {
-		if (!strcmp(v->text, yes[i]) || !strcmp(v->text, no[i])) {
-			*out = !strcmp(v->text, yes[i]);
-			return 0;
-		}
-	}
+	if (desc_text_bool(v->text, out))
+		return 0;
 	return desc_fail(err, v->pos, "%s '" DESC_QUOTE "' is not a boolean; expected %s",
 			 what, v->text, expect);
 }

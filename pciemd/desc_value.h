@@ -40,6 +40,7 @@ int desc_value_u64(struct desc_error *err, const struct ynode *v,
 int desc_value_size(struct desc_error *err, const struct ynode *v,
 		    const char *what, uint64_t min, uint64_t max, uint64_t *out);
 /* true or false (also True/TRUE, False/FALSE); yes/no/on/off are refused. */
+bool desc_text_bool(const char *text, bool *out);
 int desc_value_bool(struct desc_error *err, const struct ynode *v,
 		    const char *what, bool *out);
 /* One of names[0..n); *out is its index. */

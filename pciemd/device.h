@@ -60,6 +60,7 @@ struct pciem_device {
 
 	struct pd_plugin *plugin;	/* NULL: no plugin */
 	bool plugin_started;		/* init succeeded; fini is due */
+	bool told_bad_reg;		/* a call with no register was logged */
 	void *priv;
 
 	sd_event *loop;			/* for timers; NULL: none */

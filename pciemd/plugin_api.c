@@ -12,6 +12,8 @@
 #include <strings.h>
 #include <syslog.h>
 
+#include "desc_number.h"
+#include "desc_value.h"
 #include "device.h"
 #include "plugin_load.h"
 
@@ -48,39 +50,69 @@ pciem_reg_find(const struct pciem_device *dev, const char *name)
 	return NULL;
 }
 
+/*
+ * reg, if it is one of dev's registers.  A plugin that passes on what
+ * pciem_reg_find() returned for a name the description lacks gets one log
+ * line, not a crash; its accesses do nothing and read 0.
+ */
+static const struct pciem_register *own_reg(struct pciem_device *dev,
+					    const struct pciem_register *reg,
+					    const char *fn)
+{
+	uintptr_t p = (uintptr_t)reg, first = (uintptr_t)dev->regs;
+
+	if (reg && p >= first && p < first + dev->n_regs * sizeof(*reg) &&
+	    (p - first) % sizeof(*reg) == 0)
+		return reg;
+	if (!dev->told_bad_reg) {
+		dev->told_bad_reg = true;
+		pd_log(dev->log, LOG_ERR,
+		       "%s: %s() was given %s; did pciem_reg_find() not find a name? (logged once)",
+		       pciem_device_name(dev), fn,
+		       reg ? "a register of another device" : "no register (NULL)");
+	}
+	return NULL;
+}
+
 PD_EXPORT const char *pciem_reg_name(const struct pciem_register *reg)
 {
-	return reg->desc->name;
+	return reg ? reg->desc->name : "(no register)";
 }
 
 PD_EXPORT unsigned int pciem_reg_bar(const struct pciem_register *reg)
 {
-	return reg->desc->bar;
+	return reg ? reg->desc->bar : 0;
 }
 
 PD_EXPORT uint64_t pciem_reg_offset(const struct pciem_register *reg)
 {
-	return reg->desc->offset;
+	return reg ? reg->desc->offset : 0;
 }
 
 PD_EXPORT unsigned int pciem_reg_width(const struct pciem_register *reg)
 {
-	return reg->desc->width;
+	return reg ? reg->desc->width : 0;
 }
 
 PD_EXPORT uint64_t pciem_reg_get(struct pciem_device *dev,
 				 const struct pciem_register *reg)
 {
-	volatile void *p = pd_reg_mem(dev, reg);
+	volatile void *p;
 
+	if (!own_reg(dev, reg, __func__))
+		return 0;
+	p = pd_reg_mem(dev, reg);
 	return p ? pd_mem_load(p, reg->desc->width) : 0;
 }
 
 PD_EXPORT void pciem_reg_set(struct pciem_device *dev,
 			     const struct pciem_register *reg, uint64_t value)
 {
-	volatile void *p = pd_reg_mem(dev, reg);
+	volatile void *p;
 
+	if (!own_reg(dev, reg, __func__))
+		return;
+	p = pd_reg_mem(dev, reg);
 	if (p)
 		pd_mem_store(p, reg->desc->width, value);
 }
@@ -100,8 +132,11 @@ PD_EXPORT uint64_t pciem_reg_update(struct pciem_device *dev,
 				    const struct pciem_register *reg,
 				    uint64_t clear, uint64_t set)
 {
-	void *p = (void *)pd_reg_mem(dev, reg);
+	void *p;
 
+	if (!own_reg(dev, reg, __func__))
+		return 0;
+	p = (void *)pd_reg_mem(dev, reg);
 	if (!p)
 		return 0;
 	switch (reg->desc->width) {
@@ -263,29 +298,34 @@ PD_EXPORT const char *pciem_param(const struct pciem_device *dev,
 	return p ? p->value : NULL;
 }
 
+#define PD_NUMBER_FORMS                                                        \
+	"decimal, 0x hexadecimal or 0b binary, '_' between digits, and an optional unit K, M, G, KiB, MiB or GiB (1K = 1024), as in the description's numbers"
+
 static int bad_param(struct pciem_device *dev, const struct desc_param *p,
-		     const char *expected)
+		     const char *problem, const char *expected)
 {
-	pd_log_at(dev->log, LOG_ERR, pd_file(dev), &p->pos,
-		  "parameter %s: '%s' is not %s", p->key, p->value, expected);
+	pd_log_at(dev->log, LOG_ERR, pd_file(dev), &p->value_pos,
+		  "parameter %s: '%s' %s; expected %s", p->key, p->value,
+		  problem, expected);
 	return -EINVAL;
 }
 
+/* Parameters are numbers as the description writes them (desc_number.h). */
 PD_EXPORT int pciem_param_u64(struct pciem_device *dev, const char *key,
 			      uint64_t def, uint64_t *value)
 {
 	const struct desc_param *p = param(dev, key);
-	unsigned long long v;
-	char *end;
+	enum num_status st;
+	uint64_t v;
 
 	if (!p) {
 		*value = def;
 		return 0;
 	}
-	errno = 0;
-	v = strtoull(p->value, &end, 0);
-	if (errno || end == p->value || *end || strchr(p->value, '-'))
-		return bad_param(dev, p, "an unsigned 64-bit integer");
+	st = num_parse_size(p->value, &v);
+	if (st != NUM_OK)
+		return bad_param(dev, p, num_status_text(st),
+				 "an unsigned 64-bit integer: " PD_NUMBER_FORMS);
 	*value = v;
 	return 0;
 }
@@ -293,44 +333,43 @@ PD_EXPORT int pciem_param_u64(struct pciem_device *dev, const char *key,
 PD_EXPORT int pciem_param_i64(struct pciem_device *dev, const char *key,
 			      int64_t def, int64_t *value)
 {
+	static const char expect[] =
+		"a signed 64-bit integer: an optional '-', then " PD_NUMBER_FORMS;
 	const struct desc_param *p = param(dev, key);
-	long long v;
-	char *end;
+	bool negative;
+	enum num_status st;
+	uint64_t v;
 
 	if (!p) {
 		*value = def;
 		return 0;
 	}
-	errno = 0;
-	v = strtoll(p->value, &end, 0);
-	if (errno || end == p->value || *end)
-		return bad_param(dev, p, "a signed 64-bit integer");
-	*value = v;
+	negative = p->value[0] == '-';
+	st = num_parse_size(p->value + negative, &v);
+	if (st == NUM_NEGATIVE)		/* "--1" */
+		st = NUM_NOT_A_NUMBER;
+	if (st != NUM_OK)
+		return bad_param(dev, p, num_status_text(st), expect);
+	if (v > (uint64_t)INT64_MAX + negative)
+		return bad_param(dev, p, "does not fit in 64 bits", expect);
+	/* -2^63 has no positive counterpart: negate in unsigned arithmetic. */
+	*value = negative ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;
 }
 
 PD_EXPORT int pciem_param_bool(struct pciem_device *dev, const char *key,
 			       bool def, bool *value)
 {
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
 	const struct desc_param *p = param(dev, key);
 
 	if (!p) {
 		*value = def;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (!strcasecmp(p->value, yes[i])) {
-			*value = true;
-			return 0;
-		}
-		if (!strcasecmp(p->value, no[i])) {
-			*value = false;
-			return 0;
-		}
-	}
-	return bad_param(dev, p, "a boolean (true/false, yes/no, on/off, 1/0)");
+	if (desc_text_bool(p->value, value))
+		return 0;
+	return bad_param(dev, p, "is not a boolean",
+			 "true or false, as the description's booleans");
 }
 
 /* Logging ---------------------------------------------------------------- */

@@ -16,6 +16,8 @@ static struct desc_device desc;
 static struct desc_register regs[4];
 static struct desc_interrupt irqs[2];
 static struct desc_param params[5];
+
+#define NUMBER_FORMS "decimal, 0x hexadecimal or 0b binary, '_' between digits, and an optional unit K, M, G, KiB, MiB or GiB (1K = 1024), as in the description's numbers"
 static struct fake_backend *fake;
 static struct pciem_device *dev;
 
@@ -31,11 +33,12 @@ static void setup(void)
 	irqs[1] = (struct desc_interrupt){ .name = "error", .vector = 3 };
 	desc.interrupts = irqs;
 	desc.n_interrupts = 2;
-	params[0] = (struct desc_param){ "depth", "0x40", { 30, 10 } };
-	params[1] = (struct desc_param){ "offset", "-12", { 31, 11 } };
-	params[2] = (struct desc_param){ "fast", "Yes", { 32, 9 } };
-	params[3] = (struct desc_param){ "broken", "12x", { 33, 11 } };
-	params[4] = (struct desc_param){ "label", "hello world", { 34, 10 } };
+	/* Keys at column 3, values after "key: ". */
+	params[0] = (struct desc_param){ "depth", "0x40", { 30, 3 }, { 30, 10 } };
+	params[1] = (struct desc_param){ "offset", "-12", { 31, 3 }, { 31, 11 } };
+	params[2] = (struct desc_param){ "fast", "True", { 32, 3 }, { 32, 9 } };
+	params[3] = (struct desc_param){ "broken", "12x", { 33, 3 }, { 33, 11 } };
+	params[4] = (struct desc_param){ "label", "hello world", { 34, 3 }, { 34, 10 } };
 	desc.params = params;
 	desc.n_params = 5;
 	dev = pd_device_new(&desc, &logs.log);
@@ -184,12 +187,115 @@ START_TEST(parameters)
 	ck_assert_int_eq(pciem_param_i64(dev, "broken", 0, &i), -EINVAL);
 	ck_assert_int_eq(pciem_param_bool(dev, "depth", false, &b), -EINVAL);
 	ck_assert_uint_eq(logs.n, 3);
+	/* Each points at the value, says what is wrong and what is expected. */
 	ck_assert_str_eq(logs.lines[0],
-			 "<3>dev.yaml:31:11: error: parameter offset: '-12' is not an unsigned 64-bit integer");
+			 "<3>dev.yaml:31:11: error: parameter offset: '-12' is negative; expected an unsigned 64-bit integer: " NUMBER_FORMS);
 	ck_assert_str_eq(logs.lines[1],
-			 "<3>dev.yaml:33:11: error: parameter broken: '12x' is not a signed 64-bit integer");
+			 "<3>dev.yaml:33:11: error: parameter broken: '12x' has an unknown unit; expected a signed 64-bit integer: an optional '-', then " NUMBER_FORMS);
 	ck_assert_str_eq(logs.lines[2],
-			 "<3>dev.yaml:30:10: error: parameter depth: '0x40' is not a boolean (true/false, yes/no, on/off, 1/0)");
+			 "<3>dev.yaml:30:10: error: parameter depth: '0x40' is not a boolean; expected true or false, as the description's booleans");
+}
+END_TEST
+
+/*
+ * Parameters follow the description's grammar (pciemd/desc_number.h and
+ * desc_value_bool): what the schema takes, they take; what it refuses,
+ * they refuse.
+ */
+static const struct {
+	const char *text;
+	int u_ret;
+	uint64_t u;
+	int i_ret;
+	int64_t i;
+	int b_ret;
+	bool b;
+} grammar[] = {
+	{ "0", 0, 0, 0, 0, -EINVAL, false },
+	{ "10", 0, 10, 0, 10, -EINVAL, false },
+	{ "1_000", 0, 1000, 0, 1000, -EINVAL, false },
+	{ "0x1f", 0, 31, 0, 31, -EINVAL, false },
+	{ "0XFFFF_0000", 0, 0xffff0000, 0, 0xffff0000, -EINVAL, false },
+	{ "0b101", 0, 5, 0, 5, -EINVAL, false },
+	{ "4K", 0, 4096, 0, 4096, -EINVAL, false },
+	{ "16MiB", 0, 16 << 20, 0, 16 << 20, -EINVAL, false },
+	{ "-4K", -EINVAL, 0, 0, -4096, -EINVAL, false },
+	{ "010", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },	/* octal to some */
+	{ "1__0", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "_1", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "-", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "--1", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ " 1", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "1 ", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "+1", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "18446744073709551615", 0, UINT64_MAX, -EINVAL, 0, -EINVAL, false },
+	{ "18446744073709551616", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "9223372036854775807", 0, INT64_MAX, 0, INT64_MAX, -EINVAL, false },
+	{ "9223372036854775808", 0, 1ULL << 63, -EINVAL, 0, -EINVAL, false },
+	{ "-9223372036854775808", -EINVAL, 0, 0, INT64_MIN, -EINVAL, false },
+	{ "-9223372036854775809", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "16E", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "16384P", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "true", -EINVAL, 0, -EINVAL, 0, 0, true },
+	{ "TRUE", -EINVAL, 0, -EINVAL, 0, 0, true },
+	{ "False", -EINVAL, 0, -EINVAL, 0, 0, false },
+	{ "yes", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "on", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+	{ "tRUE", -EINVAL, 0, -EINVAL, 0, -EINVAL, false },
+};
+
+#define AT_VALUE "<3>dev.yaml:33:11: error: parameter broken: '"
+
+START_TEST(parameter_grammar)
+{
+	uint64_t u = 7;
+	int64_t i = 7;
+	bool b = false;
+
+	params[3].value = (char *)grammar[_i].text;
+	ck_assert_int_eq(pciem_param_u64(dev, "broken", 0, &u), grammar[_i].u_ret);
+	if (!grammar[_i].u_ret)
+		ck_assert_uint_eq(u, grammar[_i].u);
+	ck_assert_int_eq(pciem_param_i64(dev, "broken", 0, &i), grammar[_i].i_ret);
+	if (!grammar[_i].i_ret)
+		ck_assert_int_eq(i, grammar[_i].i);
+	b = !grammar[_i].b;
+	ck_assert_int_eq(pciem_param_bool(dev, "broken", false, &b), grammar[_i].b_ret);
+	if (!grammar[_i].b_ret)
+		ck_assert_int_eq(b, grammar[_i].b);
+	/* One line per refusal, at the value. */
+	ck_assert_uint_eq(logs.n, (grammar[_i].u_ret != 0) + (grammar[_i].i_ret != 0) +
+			  (grammar[_i].b_ret != 0));
+	for (size_t k = 0; k < logs.n; k++)
+		ck_assert_msg(!strncmp(logs.lines[k], AT_VALUE, strlen(AT_VALUE)),
+			      "got %s", logs.lines[k]);
+	params[3].value = "12x";
+}
+END_TEST
+
+/* pciem_reg_find() of a typo gives NULL; using it must not crash. */
+START_TEST(registers_null)
+{
+	const struct pciem_register *none = pciem_reg_find(dev, "CONTROLL");
+	struct pciem_register other = dev->regs[0];
+
+	ck_assert_ptr_null(none);
+	ck_assert_uint_eq(pciem_reg_get(dev, none), 0);
+	pciem_reg_set(dev, none, 5);
+	ck_assert_uint_eq(pciem_reg_update(dev, none, 0, 1), 0);
+	ck_assert_str_eq(pciem_reg_name(none), "(no register)");
+	ck_assert_uint_eq(pciem_reg_bar(none), 0);
+	ck_assert_uint_eq(pciem_reg_offset(none), 0);
+	ck_assert_uint_eq(pciem_reg_width(none), 0);
+	/* A copy is not one of the device's registers either. */
+	ck_assert_uint_eq(pciem_reg_get(dev, &other), 0);
+	/* Logged once, however often. */
+	ck_assert_uint_eq(logs.n, 1);
+	ck_assert_str_eq(logs.lines[0],
+			 "<3>dev: pciem_reg_get() was given no register (NULL); did pciem_reg_find() not find a name? (logged once)");
+	/* BAR memory untouched. */
+	ck_assert_uint_eq(pciem_reg_get(dev, pciem_reg_find(dev, "CONTROL")), 0);
 }
 END_TEST
 
@@ -277,6 +383,8 @@ static Suite *plugin_api_suite(void)
 	tcase_add_test(tc, interrupts);
 	tcase_add_test(tc, dma);
 	tcase_add_test(tc, parameters);
+	tcase_add_loop_test(tc, parameter_grammar, 0, sizeof(grammar) / sizeof(grammar[0]));
+	tcase_add_test(tc, registers_null);
 	tcase_add_test(tc, logging);
 	tcase_add_test(tc, timers);
 	suite_add_tcase(s, tc);
