@@ -67,7 +67,8 @@ PCIEM_WRITE_HANDLER(counter_control_write)
 	int ret;
 
 	(void)reg;
-	if (!(value & 1))
+	/* Bit 0 of CONTROL starts a count; a write of its other bytes does not. */
+	if (wr->offset != 0 || !(wr->value & 1))
 		return;
 	c->count++;
 	pciem_reg_set(dev, c->counter, c->count);

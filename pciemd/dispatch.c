@@ -72,7 +72,8 @@ static void mmio_read(struct pciem_device *dev, const struct pciem_event *ev)
 static void mmio_write(struct pciem_device *dev, const struct pciem_event *ev)
 {
 	struct pciem_register *reg = NULL;
-	uint64_t value = ev->data;
+	struct pciem_write wr;
+	volatile void *p;
 
 	if (sane_access(ev) && ev->bar < PCIEM_MAX_BARS)
 		reg = pd_device_find_reg(dev, ev->bar, ev->offset, ev->size);
@@ -83,14 +84,16 @@ static void mmio_write(struct pciem_device *dev, const struct pciem_event *ev)
 		       reg ? reg->desc->name : "");
 		return;
 	}
-	if (ev->size < reg->desc->width) {
-		/* A narrower write: the register's whole new content. */
-		volatile void *p = pd_reg_mem(dev, reg);
-
-		value = p ? pd_mem_load(p, reg->desc->width) : ev->data;
-	}
+	/* The kernel applied the write to BAR memory before posting it. */
+	p = pd_reg_mem(dev, reg);
+	wr = (struct pciem_write){
+		.value = ev->data & width_mask(ev->size),
+		.content = p ? pd_mem_load(p, reg->desc->width) : 0,
+		.offset = (unsigned int)(ev->offset - reg->desc->offset),
+		.width = ev->size,
+	};
 	dev->stats.writes++;
-	reg->write(dev, reg, value & width_mask(reg->desc->width));
+	reg->write(dev, reg, &wr);
 }
 
 static void reset(struct pciem_device *dev, const struct pciem_event *ev)

@@ -9,7 +9,7 @@
  *     it was built for and its optional init, fini and reset hooks;
  *   - the handlers the YAML names, defined with PCIEM_READ_HANDLER(name)
  *     and PCIEM_WRITE_HANDLER(name): a read handler returns the value the
- *     driver reads, a write handler receives the value the driver wrote.
+ *     driver reads, a write handler is told what the driver wrote where.
  *
  * pciemd checks all of that in the plugin's file before it loads it
  * (pciemd --check never loads it): the descriptor's version and size,
@@ -47,8 +47,8 @@ extern "C" {
  * the descriptor's struct_size tells pciemd which ones a plugin knows.
  *
  * Version 2: handlers must be declared with PCIEM_READ_HANDLER and
- * PCIEM_WRITE_HANDLER (pciemd checks their kind), and the header serves
- * C++.
+ * PCIEM_WRITE_HANDLER (pciemd checks their kind), a write handler is told
+ * what was written where (struct pciem_write), and the header serves C++.
  */
 #define PCIEM_PLUGIN_API_VERSION 2
 
@@ -138,6 +138,18 @@ struct pciem_plugin {
 		pciem_plugin_descriptor
 
 /*
+ * One driver write, as its register's write handler sees it.  Writes are
+ * posted: when the handler runs, later writes of the driver may already
+ * be in BAR memory, so content is the register as it is then.
+ */
+struct pciem_write {
+	uint64_t value;		/* what the driver wrote: width bytes, the low ones */
+	uint64_t content;	/* the register's whole content in BAR memory */
+	unsigned int offset;	/* where the write began, in bytes into the register */
+	unsigned int width;	/* of the write: 1, 2, 4 or 8 bytes */
+};
+
+/*
  * Handlers.  The YAML's `read: NAME` / `write: NAME` name exported
  * functions of these types.
  *
@@ -147,14 +159,14 @@ struct pciem_plugin {
  *
  * A write handler runs after each driver write of its register, once the
  * register's semantics (write mask, write-1-to-clear bits) are applied to
- * BAR memory.  value is what the driver wrote; for a write narrower than
- * the register it is the register's whole new content.
+ * BAR memory; wr says what was written where (a byte write to the
+ * register's second byte has offset 1, width 1).
  */
 typedef uint64_t pciem_read_handler(struct pciem_device *dev,
 				    const struct pciem_register *reg);
 typedef void pciem_write_handler(struct pciem_device *dev,
 				 const struct pciem_register *reg,
-				 uint64_t value);
+				 const struct pciem_write *wr);
 
 /*
  * Declare and define an exported handler: PCIEM_READ_HANDLER(my_read) { ... }.
@@ -181,7 +193,7 @@ typedef void pciem_write_handler(struct pciem_device *dev,
 	PCIEM_PLUGIN_EXTERN_C PCIEM_PLUGIN_EXPORT pciem_write_handler fn;      \
 	PCIEM_PLUGIN_EXTERN_C PCIEM_PLUGIN_EXPORT void fn(                     \
 		struct pciem_device *dev, const struct pciem_register *reg,    \
-		uint64_t value)
+		const struct pciem_write *wr)
 
 /* ---------------------------------------------------------------------- */
 /* The device                                                              */

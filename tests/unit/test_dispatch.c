@@ -25,20 +25,22 @@ static struct {
 	unsigned int writes, reads, resets;
 	const char *reg;
 	uint64_t value;
+	struct pciem_write wr;
 	unsigned int reason;
 	uint64_t order[16];
 	size_t n_order;
 } seen;
 
 static void on_write(struct pciem_device *d, const struct pciem_register *reg,
-		     uint64_t value)
+		     const struct pciem_write *wr)
 {
 	ck_assert_ptr_eq(d, dev);
 	seen.writes++;
 	seen.reg = pciem_reg_name(reg);
-	seen.value = value;
+	seen.value = wr->value;
+	seen.wr = *wr;
 	if (seen.n_order < 16)
-		seen.order[seen.n_order++] = value;
+		seen.order[seen.n_order++] = wr->value;
 }
 
 static uint64_t on_read(struct pciem_device *d, const struct pciem_register *reg)
@@ -113,25 +115,55 @@ static uint32_t *bar32(uint64_t offset)
 
 START_TEST(write_to_handler)
 {
+	*bar32(0x0) = 1;	/* as the kernel left it */
 	pd_dispatch_event(dev, &(struct pciem_event){ .type = PCIEM_EVENT_MMIO_WRITE,
 						      .offset = 0, .size = 4, .data = 1 });
 	ck_assert_uint_eq(seen.writes, 1);
 	ck_assert_str_eq(seen.reg, "CONTROL");
-	ck_assert_uint_eq(seen.value, 1);
+	ck_assert_uint_eq(seen.wr.value, 1);
+	ck_assert_uint_eq(seen.wr.content, 1);
+	ck_assert_uint_eq(seen.wr.offset, 0);
+	ck_assert_uint_eq(seen.wr.width, 4);
 	ck_assert_uint_eq(dev->stats.writes, 1);
 	ck_assert_uint_eq(dev->stats.events, 1);
 	ck_assert_uint_eq(fake->n_calls, 0);	/* a write needs no answer */
 }
 END_TEST
 
-START_TEST(narrow_write_gives_whole_register)
+/*
+ * A write handler is told what was written where, whatever the width:
+ * the raw bytes, their offset in the register, and the register's content.
+ */
+static const struct {
+	uint64_t offset;
+	uint32_t size;
+	uint64_t data;
+	uint64_t value;
+	unsigned int at;
+} narrow_writes[] = {
+	{ 0x0, 1, 0x78, 0x78, 0 },
+	{ 0x1, 1, 0xab, 0xab, 1 },
+	{ 0x3, 1, 0x12, 0x12, 3 },
+	{ 0x2, 2, 0x1234, 0x1234, 2 },
+	{ 0x0, 2, 0xab78, 0xab78, 0 },
+	/* Bits above the width are not the driver's: cut off. */
+	{ 0x1, 1, 0xffffffffffffffab, 0xab, 1 },
+	{ 0x0, 4, 0xffffffff1234ab78, 0x1234ab78, 0 },
+};
+
+START_TEST(narrow_write_says_where)
 {
-	/* The kernel applied the byte already; the handler sees the register. */
+	/* The kernel applied the bytes already; content is the register. */
 	*bar32(0x0) = 0x1234ab78;
 	pd_dispatch_event(dev, &(struct pciem_event){ .type = PCIEM_EVENT_MMIO_WRITE,
-						      .offset = 1, .size = 1, .data = 0xab });
+						      .offset = narrow_writes[_i].offset,
+						      .size = narrow_writes[_i].size,
+						      .data = narrow_writes[_i].data });
 	ck_assert_uint_eq(seen.writes, 1);
-	ck_assert_uint_eq(seen.value, 0x1234ab78);
+	ck_assert_uint_eq(seen.wr.value, narrow_writes[_i].value);
+	ck_assert_uint_eq(seen.wr.offset, narrow_writes[_i].at);
+	ck_assert_uint_eq(seen.wr.width, narrow_writes[_i].size);
+	ck_assert_uint_eq(seen.wr.content, 0x1234ab78);
 }
 END_TEST
 
@@ -348,7 +380,8 @@ static Suite *dispatch_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, write_to_handler);
-	tcase_add_test(tc, narrow_write_gives_whole_register);
+	tcase_add_loop_test(tc, narrow_write_says_where, 0,
+			    sizeof(narrow_writes) / sizeof(narrow_writes[0]));
 	tcase_add_test(tc, write_without_handler);
 	tcase_add_test(tc, sync_read_answered);
 	tcase_add_loop_test(tc, narrow_read, 0, (int)(sizeof(narrow) / sizeof(narrow[0])));

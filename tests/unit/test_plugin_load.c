@@ -27,6 +27,7 @@ struct good_state {
 	unsigned int inits, resets, reads, writes;
 	unsigned int last_reason;
 	uint64_t last_value;
+	struct pciem_write last_write;
 	const struct pciem_register *last_reg;
 };
 
@@ -214,9 +215,12 @@ START_TEST(handlers_bound)
 	ck_assert_int_eq(p->info->init(dev), 0);
 	s = pciem_get_private(dev);
 	ck_assert_uint_eq(s->inits, 1);
-	dev->regs[0].write(dev, &dev->regs[0], 0x42);
+	dev->regs[0].write(dev, &dev->regs[0],
+			   &(struct pciem_write){ .value = 0x42, .content = 0x42, .width = 4 });
 	ck_assert_uint_eq(s->writes, 1);
 	ck_assert_uint_eq(s->last_value, 0x42);
+	ck_assert_uint_eq(s->last_write.content, 0x42);
+	ck_assert_uint_eq(s->last_write.width, 4);
 	ck_assert_ptr_eq(s->last_reg, &dev->regs[0]);
 	ck_assert_uint_eq(dev->regs[1].read(dev, &dev->regs[1]), 0x1001);
 	p->info->fini(dev);
@@ -349,7 +353,7 @@ START_TEST(cxx_plugin)
 	ck_assert_str_eq(p->info->name, "cxx");
 	ck_assert_ptr_null((void *)p->info->fini);
 	ck_assert_int_eq(p->info->init(dev), 0);
-	dev->regs[0].write(dev, &dev->regs[0], 3);
+	dev->regs[0].write(dev, &dev->regs[0], &(struct pciem_write){ .value = 3, .width = 4 });
 	ck_assert_uint_eq(dev->regs[1].read(dev, &dev->regs[1]), 0xc0de0000u + 4 + 3);
 	ck_assert_uint_eq(logs.n, 0);
 	pd_device_free(dev);

@@ -12,7 +12,7 @@ PCIEM_WRITE_HANDLER(crash_write)
 
 	(void)dev;
 	(void)reg;
-	*(volatile int *)nowhere = (int)value;
+	*(volatile int *)nowhere = (int)wr->value;
 }
 
 /* Answers reads with 42, to show the device works until the crash. */

@@ -27,7 +27,7 @@ PCIEM_WRITE_HANDLER(cxx_write)
 {
 	(void)dev;
 	(void)reg;
-	writes += static_cast<unsigned int>(value);
+	writes += static_cast<unsigned int>(wr->value);
 }
 
 PCIEM_PLUGIN(.name = "cxx", .init = cxx_init);

@@ -62,13 +62,13 @@ PCIEM_READ_HANDLER(echo_read)
 PCIEM_WRITE_HANDLER(echo_write)
 {
 	(void)reg;
-	pciem_reg_write(dev, "LAST", value);
+	pciem_reg_write(dev, "LAST", wr->value);
 }
 
 PCIEM_WRITE_HANDLER(echo_watch)
 {
 	(void)reg;
-	pciem_reg_write(dev, "WATCH_ECHO", value + 1);
+	pciem_reg_write(dev, "WATCH_ECHO", wr->value + 1);
 }
 
 PCIEM_PLUGIN(.name = "echo", .init = echo_init, .fini = echo_fini);

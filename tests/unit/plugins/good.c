@@ -17,6 +17,7 @@ struct good_state {
 	unsigned int inits, resets, reads, writes;
 	unsigned int last_reason;
 	uint64_t last_value;
+	struct pciem_write last_write;
 	const struct pciem_register *last_reg;
 };
 
@@ -60,7 +61,8 @@ PCIEM_WRITE_HANDLER(good_write)
 
 	s->writes++;
 	s->last_reg = reg;
-	s->last_value = value;
+	s->last_value = wr->value;
+	s->last_write = *wr;
 }
 
 PCIEM_PLUGIN_EXPORT void good_plain(void);

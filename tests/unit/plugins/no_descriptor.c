@@ -6,5 +6,5 @@ PCIEM_WRITE_HANDLER(lonely_write)
 {
 	(void)dev;
 	(void)reg;
-	(void)value;
+	(void)wr;
 }
