@@ -355,7 +355,7 @@ static int map_bars(struct pciem_device *dev)
 
 int pd_build(struct pciem_device *dev, struct pd_backend *backend)
 {
-	/* Drivers bind once the registers hold their reset values. */
+	/* Drivers bind at pd_attach(), once the device is ready for them. */
 	struct pciem_create_device create = {
 		.flags = PCIEM_CREATE_DEFER_ATTACH,
 	};
@@ -374,13 +374,16 @@ int pd_build(struct pciem_device *dev, struct pd_backend *backend)
 	if (map_bars(dev))
 		return -1;
 	pd_device_apply_resets(dev);
-	if (call(dev, PCIEM_IOCTL_ATTACH, NULL, NULL,
-		 "letting drivers bind") < 0)
-		return -1;
 	if (call(dev, PCIEM_IOCTL_GET_DEVICE_INFO, &info, NULL,
 		 "asking where the device is") < 0)
 		return -1;
 	info.name[sizeof(info.name) - 1] = '\0';
 	snprintf(dev->address, sizeof(dev->address), "%s", info.name);
 	return 0;
+}
+
+int pd_attach(struct pciem_device *dev)
+{
+	return call(dev, PCIEM_IOCTL_ATTACH, NULL, NULL,
+		    "letting drivers bind") < 0 ? -1 : 0;
 }

@@ -215,22 +215,28 @@ static int start_sources(struct daemon *d)
 	return 0;
 }
 
+/*
+ * The plugin's init, before any driver can bind.  -EINVAL is a
+ * configuration error (a bad parameter, say): exit 6, which systemd does
+ * not restart.  Any other failure may pass: exit 1.
+ */
 static int start_plugin(struct daemon *d)
 {
 	struct pciem_device *dev = d->dev;
 	int ret;
 
 	if (!dev->plugin)
-		return 0;
+		return PD_EXIT_OK;
 	ret = dev->plugin->info->init ? dev->plugin->info->init(dev) : 0;
 	if (ret) {
 		pd_log_at(d->log, LOG_ERR, pd_file(dev), &dev->desc->plugin_pos,
-			  "plugin %s: init failed: %s", dev->plugin->path,
-			  strerror(ret < 0 ? -ret : ret));
-		return -1;
+			  "plugin %s: init failed: %s%s", dev->plugin->path,
+			  strerror(ret < 0 ? -ret : ret),
+			  ret == -EINVAL ? " (a configuration error: fix the description)" : "");
+		return ret == -EINVAL ? PD_EXIT_CONFIG : PD_EXIT_FAILURE;
 	}
 	dev->plugin_started = true;
-	return 0;
+	return PD_EXIT_OK;
 }
 
 static int open_kernel(struct pd_backend **out)
@@ -269,7 +275,18 @@ int pd_run_with(const struct pd_options *opt, const struct pd_log *log,
 		       err == -EACCES || err == -EPERM ? " (pciemd must run as root)" : "");
 		goto out;
 	}
-	if (pd_build(d.dev, backend) || start_plugin(&d) || start_sources(&d))
+	/*
+	 * Drivers bind last: the plugin's init has set what it computes from
+	 * its parameters, and the loop's sources are in place, so a probe's
+	 * synchronous reads are answered as soon as the loop runs.
+	 */
+	if (pd_build(d.dev, backend))
+		goto out;
+	ret = start_plugin(&d);
+	if (ret != PD_EXIT_OK)
+		goto out;
+	ret = PD_EXIT_FAILURE;
+	if (start_sources(&d) || pd_attach(d.dev))
 		goto out;
 
 	pd_log(log, LOG_INFO, "%s: device %04x:%04x ready at %s (%zu registers%s%s)",

@@ -90,8 +90,11 @@ struct pciem_plugin {
 	const char *name;	/* for messages; optional */
 	/*
 	 * Called once the device is on the bus and its registers hold their
-	 * reset values, before any handler.  Non-zero (a negative errno)
-	 * refuses to start: the device is removed and pciemd exits.
+	 * reset values, before any driver can bind and before any handler:
+	 * set here what depends on parameters.  Non-zero (a negative errno)
+	 * refuses to start: the device is removed before a driver saw it and
+	 * pciemd exits, with status 6 (not restarted) for -EINVAL, a
+	 * configuration error, and 1 for anything else.
 	 */
 	int (*init)(struct pciem_device *dev);
 	/* Called before the device is removed; free what init made. */

@@ -74,7 +74,7 @@ START_TEST(sequence_and_payloads)
 		PCIEM_IOCTL_SET_CONFIG, PCIEM_IOCTL_ADD_REGION, PCIEM_IOCTL_ADD_REGION,
 		PCIEM_IOCTL_ADD_REGION, PCIEM_IOCTL_ADD_REGION, PCIEM_IOCTL_ADD_REGION,
 		PCIEM_IOCTL_SET_WATCHPOINT, PCIEM_IOCTL_SET_EVENTFD, PCIEM_IOCTL_REGISTER,
-		PCIEM_IOCTL_ATTACH, PCIEM_IOCTL_GET_DEVICE_INFO,
+		PCIEM_IOCTL_GET_DEVICE_INFO,
 	};
 	const struct fake_call *c = f->calls;
 
@@ -215,6 +215,7 @@ START_TEST(reset_values_in_bar_memory)
 	/* Not written past a register: the next bytes are untouched. */
 	ck_assert_uint_eq(bar[0x1a], 0);
 	/* And all of it before drivers may bind. */
+	ck_assert_int_eq(pd_attach(dev), 0);
 	ck_assert_mem_eq(f->bar0_at_attach, bar, sizeof(f->bar0_at_attach));
 	pd_device_free(dev);
 	free(f);
@@ -300,8 +301,6 @@ static const struct {
 	  "<3>dev.yaml: error: SET_EVENTFD: Invalid argument (the event notification)" },
 	{ PCIEM_IOCTL_REGISTER, 1, ENOSPC,
 	  "<3>dev.yaml: error: REGISTER: No space left on device (putting the device on the bus): no free bus address range for a BAR (a 32-bit BAR needs room below 4 GiB) or no free PCI domain" },
-	{ PCIEM_IOCTL_ATTACH, 1, EBUSY,
-	  "<3>dev.yaml: error: ATTACH: Device or resource busy (letting drivers bind)" },
 	{ PCIEM_IOCTL_GET_DEVICE_INFO, 1, EBADFD,
 	  "<3>dev.yaml: error: GET_DEVICE_INFO: File descriptor in bad state (asking where the device is)" },
 };
@@ -354,16 +353,39 @@ START_TEST(minimal_device)
 	struct fake_backend *f = fake_new();
 	static const unsigned long expected[] = {
 		PCIEM_IOCTL_CREATE_DEVICE, PCIEM_IOCTL_ADD_BAR, PCIEM_IOCTL_SET_CONFIG,
-		PCIEM_IOCTL_SET_EVENTFD, PCIEM_IOCTL_REGISTER, PCIEM_IOCTL_ATTACH,
-		PCIEM_IOCTL_GET_DEVICE_INFO,
+		PCIEM_IOCTL_SET_EVENTFD, PCIEM_IOCTL_REGISTER, PCIEM_IOCTL_GET_DEVICE_INFO,
+		PCIEM_IOCTL_ATTACH,
 	};
 
 	ck_assert_int_eq(pd_plan(dev), 0);
 	ck_assert_int_eq(pd_build(dev, &f->base), 0);
+	ck_assert_uint_eq(f->n_calls, 6);
+	ck_assert_int_eq(pd_attach(dev), 0);
 	ck_assert_uint_eq(f->n_calls, 7);
 	for (size_t i = 0; i < 7; i++)
 		ck_assert_uint_eq(f->calls[i].request, expected[i]);
 	pd_device_free(dev);
+	free(f);
+}
+END_TEST
+
+/* ATTACH refused: one line; the device is taken down with the rest. */
+START_TEST(attach_fails)
+{
+	struct pciem_device *dev = dev_for(counter_regs());
+	struct fake_backend *f = fake_new();
+
+	f->fail_request = PCIEM_IOCTL_ATTACH;
+	f->fail_nth = 1;
+	f->fail_errno = EBUSY;
+	ck_assert_int_eq(pd_plan(dev), 0);
+	ck_assert_int_eq(pd_build(dev, &f->base), 0);
+	ck_assert_int_eq(pd_attach(dev), -1);
+	ck_assert_uint_eq(logs.n, 1);
+	ck_assert_str_eq(logs.lines[0],
+			 "<3>dev.yaml: error: ATTACH: Device or resource busy (letting drivers bind)");
+	pd_device_free(dev);
+	ck_assert(f->destroyed);
 	free(f);
 }
 END_TEST
@@ -377,6 +399,7 @@ static Suite *builder_suite(void)
 	tcase_add_test(tc, regions);
 	tcase_add_test(tc, reset_values_in_bar_memory);
 	tcase_add_test(tc, minimal_device);
+	tcase_add_test(tc, attach_fails);
 	tcase_add_test(tc, bar_mapping_fails);
 	tcase_add_loop_test(tc, failure_at_each_step, 0,
 			    (int)(sizeof(failures) / sizeof(failures[0])));
