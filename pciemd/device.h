@@ -20,6 +20,7 @@
 #include "pciem/plugin.h"
 
 struct pd_plugin;
+struct pd_timer;
 
 struct pciem_register {
 	const struct desc_register *desc;
@@ -64,7 +65,8 @@ struct pciem_device {
 	void *priv;
 
 	sd_event *loop;			/* for timers; NULL: none */
-	struct pciem_timer *timers;	/* list of live timers */
+	struct pd_timer *timers;	/* list of live timers */
+	pciem_timer_id last_timer_id;	/* ids are never used twice */
 
 	struct pd_stats stats;
 	bool failed;			/* something fatal: stop the loop */
@@ -99,6 +101,8 @@ void pd_device_apply_resets(struct pciem_device *dev);
 
 /* Timers: every one cancelled (teardown). */
 void pd_timers_free(struct pciem_device *dev);
+/* The event source of a live timer, or NULL: for tests. */
+sd_event_source *pd_timer_source(struct pciem_device *dev, pciem_timer_id id);
 
 /* The description's file, for messages. */
 static inline const char *pd_file(const struct pciem_device *dev)

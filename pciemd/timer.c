@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Plugin timers on the daemon's sd-event loop.  A timer cancelled from
- * its own callback is freed once the callback returns.
+ * Plugin timers on the daemon's sd-event loop.  Plugins hold ids, never
+ * pointers: an id is looked up among the device's live timers, so one
+ * that fired or was cancelled is simply not found, and ids are not
+ * reused.  A timer cancelled from its own callback is freed once the
+ * callback returns.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,9 +14,17 @@
 
 #include "device.h"
 
-struct pciem_timer {
-	struct pciem_timer *next;
+/*
+ * Timers fire to the microsecond: sd-event's default accuracy (250 ms)
+ * lets it coalesce wake-ups, which would make a 1 ms timeout fire a
+ * quarter of a second late.
+ */
+#define PD_TIMER_ACCURACY_US 1
+
+struct pd_timer {
+	struct pd_timer *next;
 	struct pciem_device *dev;
+	pciem_timer_id id;
 	sd_event_source *source;
 	pciem_timer_fn *fn;
 	void *arg;
@@ -22,9 +33,9 @@ struct pciem_timer {
 	bool cancelled;
 };
 
-static void timer_free(struct pciem_timer *t)
+static void timer_free(struct pd_timer *t)
 {
-	struct pciem_timer **pp = &t->dev->timers;
+	struct pd_timer **pp = &t->dev->timers;
 
 	while (*pp && *pp != t)
 		pp = &(*pp)->next;
@@ -36,11 +47,11 @@ static void timer_free(struct pciem_timer *t)
 
 static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
 {
-	struct pciem_timer *t = userdata;
+	struct pd_timer *t = userdata;
 	int ret;
 
 	t->running = true;
-	t->fn(t->dev, t, t->arg);
+	t->fn(t->dev, t->id, t->arg);
 	t->running = false;
 	if (t->cancelled || !t->period_us) {
 		timer_free(t);
@@ -59,51 +70,69 @@ static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
 }
 
 __attribute__((visibility("default")))
-struct pciem_timer *pciem_timer_add(struct pciem_device *dev, uint64_t delay_us,
-				    uint64_t period_us, pciem_timer_fn *fn,
-				    void *arg)
+pciem_timer_id pciem_timer_add(struct pciem_device *dev, uint64_t delay_us,
+			       uint64_t period_us, pciem_timer_fn *fn, void *arg)
 {
-	struct pciem_timer *t;
+	struct pd_timer *t;
 	int ret;
 
 	if (!dev->loop || !fn) {
 		pd_log(dev->log, LOG_ERR, "pciem_timer_add: %s",
 		       fn ? "no event loop runs this device" : "no callback given");
-		return NULL;
+		return 0;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		pd_log(dev->log, LOG_ERR, "pciem_timer_add: out of memory");
-		return NULL;
+		return 0;
 	}
 	t->dev = dev;
 	t->fn = fn;
 	t->arg = arg;
 	t->period_us = period_us;
 	ret = sd_event_add_time_relative(dev->loop, &t->source, CLOCK_MONOTONIC,
-					 delay_us, 0, on_timer, t);
+					 delay_us, PD_TIMER_ACCURACY_US, on_timer, t);
 	if (ret < 0) {
 		pd_log(dev->log, LOG_ERR, "pciem_timer_add: %s", strerror(-ret));
 		free(t);
-		return NULL;
+		return 0;
 	}
+	t->id = ++dev->last_timer_id;
 	t->next = dev->timers;
 	dev->timers = t;
+	return t->id;
+}
+
+static struct pd_timer *find(struct pciem_device *dev, pciem_timer_id id)
+{
+	struct pd_timer *t = dev->timers;
+
+	while (t && t->id != id)
+		t = t->next;
 	return t;
 }
 
-__attribute__((visibility("default")))
-void pciem_timer_cancel(struct pciem_device *dev, struct pciem_timer *timer)
+sd_event_source *pd_timer_source(struct pciem_device *dev, pciem_timer_id id)
 {
-	(void)dev;
-	if (!timer || timer->cancelled)
-		return;
-	timer->cancelled = true;
-	if (timer->running) {
-		sd_event_source_set_enabled(timer->source, SD_EVENT_OFF);
-		return;
+	struct pd_timer *t = find(dev, id);
+
+	return t ? t->source : NULL;
+}
+
+__attribute__((visibility("default")))
+int pciem_timer_cancel(struct pciem_device *dev, pciem_timer_id timer)
+{
+	struct pd_timer *t = find(dev, timer);
+
+	if (!t || t->cancelled)
+		return -ENOENT;
+	t->cancelled = true;
+	if (t->running) {
+		sd_event_source_set_enabled(t->source, SD_EVENT_OFF);
+		return 0;
 	}
-	timer_free(timer);
+	timer_free(t);
+	return 0;
 }
 
 void pd_timers_free(struct pciem_device *dev)

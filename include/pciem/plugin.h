@@ -48,7 +48,8 @@ extern "C" {
  *
  * Version 2: handlers must be declared with PCIEM_READ_HANDLER and
  * PCIEM_WRITE_HANDLER (pciemd checks their kind), a write handler is told
- * what was written where (struct pciem_write), and the header serves C++.
+ * what was written where (struct pciem_write), timers are named by ids
+ * that are never reused, and the header serves C++.
  */
 #define PCIEM_PLUGIN_API_VERSION 2
 
@@ -74,7 +75,6 @@ extern "C" {
 
 struct pciem_device;	/* the device a plugin serves */
 struct pciem_register;	/* one register of the YAML description */
-struct pciem_timer;	/* a timer made by pciem_timer_add() */
 
 /* ---------------------------------------------------------------------- */
 /* The plugin's descriptor and handlers                                    */
@@ -304,20 +304,31 @@ int pciem_dma_write(struct pciem_device *dev, uint64_t iova, const void *buf,
 /* Timers                                                                  */
 /* ---------------------------------------------------------------------- */
 
-typedef void pciem_timer_fn(struct pciem_device *dev, struct pciem_timer *timer,
+/*
+ * A timer, as pciem_timer_add() names it.  Never 0, and never used again
+ * for another timer of the device: cancelling a timer that has fired or
+ * was cancelled already is harmless.
+ */
+typedef uint64_t pciem_timer_id;
+
+typedef void pciem_timer_fn(struct pciem_device *dev, pciem_timer_id timer,
 			    void *arg);
 
 /*
  * Call fn(dev, timer, arg) after delay_us microseconds, then every
- * period_us if that is not 0.  NULL on failure (logged).  The timer lives
+ * period_us if that is not 0, to the microsecond as far as the loop is
+ * free (a periodic timer keeps its rate: each call is due period_us after
+ * the previous one was due).  0 on failure (logged).  The timer lives
  * until cancelled, or after its one call if it does not repeat, or until
  * the device is removed.
  */
-struct pciem_timer *pciem_timer_add(struct pciem_device *dev, uint64_t delay_us,
-				    uint64_t period_us, pciem_timer_fn *fn,
-				    void *arg);
-/* Stop and free a timer; allowed in its own callback. */
-void pciem_timer_cancel(struct pciem_device *dev, struct pciem_timer *timer);
+pciem_timer_id pciem_timer_add(struct pciem_device *dev, uint64_t delay_us,
+			       uint64_t period_us, pciem_timer_fn *fn, void *arg);
+/*
+ * Stop a timer; allowed in its own callback.  -ENOENT for a timer that is
+ * not live (it fired and did not repeat, or was cancelled) or never was.
+ */
+int pciem_timer_cancel(struct pciem_device *dev, pciem_timer_id timer);
 
 /* ---------------------------------------------------------------------- */
 /* Parameters (the YAML's `params:`)                                       */

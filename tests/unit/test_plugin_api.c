@@ -314,28 +314,29 @@ END_TEST
 /* Timers, on a real sd-event loop. */
 static struct {
 	unsigned int once, every;
-	struct pciem_timer *periodic;
+	pciem_timer_id first, periodic;
 } ticks;
 
-static void once(struct pciem_device *d, struct pciem_timer *t, void *arg)
+static void once(struct pciem_device *d, pciem_timer_id t, void *arg)
 {
-	(void)t;
 	ck_assert_ptr_eq(d, dev);
 	ck_assert_ptr_eq(arg, &ticks);
+	ck_assert_uint_eq(t, ticks.first);
 	ticks.once++;
 }
 
-static void every(struct pciem_device *d, struct pciem_timer *t, void *arg)
+static void every(struct pciem_device *d, pciem_timer_id t, void *arg)
 {
 	(void)arg;
-	ck_assert_ptr_eq(t, ticks.periodic);
+	ck_assert_uint_eq(t, ticks.periodic);
 	if (++ticks.every == 3) {
-		pciem_timer_cancel(d, t);	/* from its own callback */
+		ck_assert_int_eq(pciem_timer_cancel(d, t), 0);	/* from its own callback */
+		ck_assert_int_eq(pciem_timer_cancel(d, t), -ENOENT);
 		sd_event_exit(d->loop, 0);
 	}
 }
 
-static void never(struct pciem_device *d, struct pciem_timer *t, void *arg)
+static void never(struct pciem_device *d, pciem_timer_id t, void *arg)
 {
 	(void)d;
 	(void)t;
@@ -345,28 +346,97 @@ static void never(struct pciem_device *d, struct pciem_timer *t, void *arg)
 
 START_TEST(timers)
 {
-	struct pciem_timer *gone, *far;
+	pciem_timer_id gone, far;
 
 	memset(&ticks, 0, sizeof(ticks));
-	ck_assert_ptr_null(pciem_timer_add(dev, 10, 0, once, &ticks));
+	ck_assert_uint_eq(pciem_timer_add(dev, 10, 0, once, &ticks), 0);
 	ck_assert_str_eq(logs.lines[0], "<3>pciem_timer_add: no event loop runs this device");
 	ck_assert_int_ge(sd_event_new(&dev->loop), 0);
 
-	ck_assert_ptr_nonnull(pciem_timer_add(dev, 1000, 0, once, &ticks));
+	ticks.first = pciem_timer_add(dev, 1000, 0, once, &ticks);
+	ck_assert_uint_ne(ticks.first, 0);
 	ticks.periodic = pciem_timer_add(dev, 2000, 2000, every, NULL);
-	ck_assert_ptr_nonnull(ticks.periodic);
+	ck_assert_uint_ne(ticks.periodic, 0);
 	gone = pciem_timer_add(dev, 500, 0, never, NULL);
-	pciem_timer_cancel(dev, gone);
+	ck_assert_int_eq(pciem_timer_cancel(dev, gone), 0);
 	far = pciem_timer_add(dev, 60000000, 0, never, NULL);
-	ck_assert_ptr_nonnull(far);
+	ck_assert_uint_ne(far, 0);
+	/* Every id its own. */
+	ck_assert_uint_ne(ticks.first, ticks.periodic);
+	ck_assert_uint_ne(gone, far);
 
 	ck_assert_int_eq(sd_event_loop(dev->loop), 0);
 	ck_assert_uint_eq(ticks.once, 1);
 	ck_assert_uint_eq(ticks.every, 3);
-	/* The one-shot and the periodic one are gone; the far one is left. */
-	ck_assert_ptr_eq(dev->timers, far);
-	pciem_timer_cancel(dev, far);
+	/*
+	 * The one-shot and the periodic one are gone; cancelling them now, as
+	 * a plugin cancelling a timeout on completion would, is harmless.
+	 */
+	ck_assert_int_eq(pciem_timer_cancel(dev, ticks.first), -ENOENT);
+	ck_assert_int_eq(pciem_timer_cancel(dev, ticks.periodic), -ENOENT);
+	ck_assert_int_eq(pciem_timer_cancel(dev, gone), -ENOENT);
+	ck_assert_int_eq(pciem_timer_cancel(dev, 0), -ENOENT);
+	ck_assert_ptr_nonnull(dev->timers);
+	ck_assert_int_eq(pciem_timer_cancel(dev, far), 0);
 	ck_assert_ptr_null(dev->timers);
+	dev->loop = sd_event_unref(dev->loop);
+}
+END_TEST
+
+/*
+ * The "cancel the timeout on completion" pattern: a one-shot fires, a new
+ * timer is made (where malloc may hand back the freed memory), then the
+ * old id is cancelled.  The new timer must survive, the old id be refused.
+ */
+static unsigned int stale_fired;
+
+static void stale_once(struct pciem_device *d, pciem_timer_id t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	stale_fired++;
+	sd_event_exit(d->loop, 0);
+}
+
+START_TEST(timer_ids_are_not_reused)
+{
+	pciem_timer_id old, fresh;
+
+	ck_assert_int_ge(sd_event_new(&dev->loop), 0);
+	old = pciem_timer_add(dev, 100, 0, stale_once, NULL);
+	ck_assert_int_eq(sd_event_loop(dev->loop), 0);
+	ck_assert_uint_eq(stale_fired, 1);
+	/* A loop that has exited takes no new sources: a new one. */
+	dev->loop = sd_event_unref(dev->loop);
+	ck_assert_int_ge(sd_event_new(&dev->loop), 0);
+	for (int i = 0; i < 100; i++) {
+		fresh = pciem_timer_add(dev, 60000000, 0, never, NULL);
+		ck_assert_uint_ne(fresh, 0);
+		ck_assert_uint_ne(fresh, old);
+		ck_assert_int_eq(pciem_timer_cancel(dev, old), -ENOENT);
+		ck_assert_int_eq(pciem_timer_cancel(dev, fresh), 0);
+	}
+	fresh = pciem_timer_add(dev, 60000000, 0, never, NULL);
+	ck_assert_int_eq(pciem_timer_cancel(dev, old), -ENOENT);
+	ck_assert_ptr_nonnull(dev->timers);	/* fresh is still there */
+	ck_assert_int_eq(pciem_timer_cancel(dev, fresh), 0);
+	dev->loop = sd_event_unref(dev->loop);
+}
+END_TEST
+
+/* Timers are set to fire to the microsecond, not sd-event's 250 ms default. */
+START_TEST(timer_accuracy)
+{
+	uint64_t accuracy = 0;
+	pciem_timer_id t;
+
+	ck_assert_int_ge(sd_event_new(&dev->loop), 0);
+	t = pciem_timer_add(dev, 1000, 1000, never, NULL);
+	ck_assert_ptr_nonnull(pd_timer_source(dev, t));
+	ck_assert_ptr_null(pd_timer_source(dev, t + 1));
+	ck_assert_int_ge(sd_event_source_get_time_accuracy(pd_timer_source(dev, t), &accuracy), 0);
+	ck_assert_uint_eq(accuracy, 1);
+	pd_timers_free(dev);
 	dev->loop = sd_event_unref(dev->loop);
 }
 END_TEST
@@ -387,6 +457,8 @@ static Suite *plugin_api_suite(void)
 	tcase_add_test(tc, registers_null);
 	tcase_add_test(tc, logging);
 	tcase_add_test(tc, timers);
+	tcase_add_test(tc, timer_ids_are_not_reused);
+	tcase_add_test(tc, timer_accuracy);
 	suite_add_tcase(s, tc);
 	return s;
 }

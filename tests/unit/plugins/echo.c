@@ -14,10 +14,10 @@
 struct echo {
 	uint32_t reads;
 	uint32_t ticks;
-	struct pciem_timer *timer;
+	pciem_timer_id timer;
 };
 
-static void tick(struct pciem_device *dev, struct pciem_timer *timer, void *arg)
+static void tick(struct pciem_device *dev, pciem_timer_id timer, void *arg)
 {
 	struct echo *e = arg;
 
