@@ -143,8 +143,12 @@ void pd_dispatch_event(struct pciem_device *dev, const struct pciem_event *ev)
 	case PCIEM_EVENT_DROPPED:
 		dev->stats.lost += ev->data;
 		pd_log(dev->log, LOG_WARNING,
-		       "the kernel lost %" PRIu64 " events from seq %" PRIu64 " on (the event ring was full)",
-		       ev->data, ev->seq);
+		       "the kernel lost %" PRIu64 " events from seq %" PRIu64 " on (the event ring was full)%s",
+		       ev->data, ev->seq,
+		       dev->plugin_started && dev->plugin->info->events_lost ?
+		       "; the plugin resynchronises" : "");
+		if (dev->plugin_started && dev->plugin->info->events_lost)
+			dev->plugin->info->events_lost(dev, ev->data);
 		break;
 	case PCIEM_EVENT_READ_TIMEOUT:
 		read_timeout(dev, ev);

@@ -104,6 +104,17 @@ struct pciem_plugin {
 	 * every register back to its reset value.
 	 */
 	void (*reset)(struct pciem_device *dev, unsigned int reason);
+	/*
+	 * Called when the kernel lost count events because the event ring
+	 * was full (the driver wrote faster than pciemd handled them): the
+	 * writes are in BAR memory, but their handlers did not run.  Read
+	 * what matters back from BAR memory (a doorbell's tail, say), or a
+	 * queue waits forever for a doorbell it never heard.
+	 *
+	 * Added after reset: a plugin whose descriptor ends before it is
+	 * served without it.
+	 */
+	void (*events_lost)(struct pciem_device *dev, uint64_t count);
 };
 
 /* The symbol pciemd looks up; PCIEM_PLUGIN() defines it. */

@@ -27,6 +27,8 @@ static struct {
 	uint64_t value;
 	struct pciem_write wr;
 	unsigned int reason;
+	uint64_t lost;
+	unsigned int lost_calls;
 	uint64_t order[16];
 	size_t n_order;
 } seen;
@@ -58,10 +60,18 @@ static void on_reset(struct pciem_device *d, unsigned int reason)
 	seen.reason = reason;
 }
 
-static const struct pciem_plugin test_plugin = {
+static void on_lost(struct pciem_device *d, uint64_t count)
+{
+	ck_assert_ptr_eq(d, dev);
+	seen.lost += count;
+	seen.lost_calls++;
+}
+
+static struct pciem_plugin test_plugin = {
 	.api_version = PCIEM_PLUGIN_API_VERSION,
 	.struct_size = sizeof(struct pciem_plugin),
 	.reset = on_reset,
+	.events_lost = on_lost,
 };
 static struct pd_plugin plugin = { .info = &test_plugin, .path = "test.so" };
 
@@ -294,12 +304,30 @@ START_TEST(lost_and_late)
 	ck_assert_uint_eq(dev->stats.timeouts, 2);
 	ck_assert_uint_eq(logs.n, 3);
 	ck_assert_str_eq(logs.lines[0],
-			 "<4>the kernel lost 12 events from seq 100 on (the event ring was full)");
+			 "<4>the kernel lost 12 events from seq 100 on (the event ring was full); the plugin resynchronises");
+	/* The plugin is told, to read back what it missed. */
+	ck_assert_uint_eq(seen.lost_calls, 1);
+	ck_assert_uint_eq(seen.lost, 12);
 	ck_assert_str_eq(logs.lines[1],
 			 "<4>a driver read of register ANSWER (BAR 0 offset 0x10) was not answered in time and returned all-ones (a handler too slow?)");
 	ck_assert_str_eq(logs.lines[2],
 			 "<4>a driver read of BAR 0 offset 0x200 was not answered in time and returned all-ones (a handler too slow?)");
 	ck_assert_uint_eq(fake->n_calls, 0);
+}
+END_TEST
+
+/* A plugin without the hook (or built before it): only the log line. */
+START_TEST(lost_without_hook)
+{
+	struct pciem_event e = ev(PCIEM_EVENT_DROPPED, 7, 0, 0, 3);
+
+	test_plugin.events_lost = NULL;
+	pd_dispatch_event(dev, &e);
+	test_plugin.events_lost = on_lost;
+	ck_assert_uint_eq(dev->stats.lost, 3);
+	ck_assert_uint_eq(seen.lost_calls, 0);
+	ck_assert_str_eq(logs.lines[0],
+			 "<4>the kernel lost 3 events from seq 7 on (the event ring was full)");
 }
 END_TEST
 
@@ -390,6 +418,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, late_answer_is_quiet);
 	tcase_add_test(tc, reset_restores_then_hooks);
 	tcase_add_test(tc, lost_and_late);
+	tcase_add_test(tc, lost_without_hook);
 	tcase_add_test(tc, other_events_ignored);
 	tcase_add_test(tc, dma_fault_reported);
 	suite_add_tcase(s, tc);

@@ -10,6 +10,7 @@
 #include <check.h>
 #include <dlfcn.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -143,6 +144,22 @@ START_TEST(descriptor_from_a_newer_header)
 }
 END_TEST
 
+/* A descriptor of this version that ends before the later hooks is served. */
+START_TEST(descriptor_from_an_older_header)
+{
+	struct pd_plugin *p;
+
+	desc.plugin = "older";
+	ck_assert_int_eq(load(DIR, &p), 0);
+	ck_assert_uint_eq(p->info->struct_size, offsetof(struct pciem_plugin, events_lost));
+	ck_assert_str_eq(p->info->name, "older");
+	ck_assert_ptr_nonnull((void *)p->info->fini);
+	ck_assert_ptr_null((void *)p->info->events_lost);
+	ck_assert_uint_eq(logs.n, 0);
+	pd_plugin_unload(p);
+}
+END_TEST
+
 START_TEST(descriptor_damaged)
 {
 	struct pd_plugin *p;
@@ -152,7 +169,7 @@ START_TEST(descriptor_damaged)
 	ck_assert_int_eq(load(DIR, &p), -1);
 	snprintf(want, sizeof(want),
 		 "<3>dev.yaml:20:9: error: plugin " DIR "/damaged.so has a damaged descriptor (8 bytes said, %zu defined, at least %zu in API version 2): rebuild it with PCIEM_PLUGIN() from pciem/plugin.h",
-		 sizeof(struct pciem_plugin), sizeof(struct pciem_plugin));
+		 sizeof(struct pciem_plugin), offsetof(struct pciem_plugin, events_lost));
 	ck_assert_str_eq(logs.lines[0], want);
 }
 END_TEST
@@ -419,6 +436,7 @@ static Suite *plugin_load_suite(void)
 	tcase_add_test(tc, api_version_mismatch);
 	tcase_add_test(tc, api_version_1);
 	tcase_add_test(tc, descriptor_from_a_newer_header);
+	tcase_add_test(tc, descriptor_from_an_older_header);
 	tcase_add_test(tc, descriptor_damaged);
 	tcase_add_test(tc, no_descriptor);
 	tcase_add_test(tc, not_a_shared_object);
