@@ -42,6 +42,7 @@ struct pd_stats {
 	uint64_t resets;
 	uint64_t lost;			/* events the kernel dropped */
 	uint64_t timeouts;		/* reads answered too late */
+	uint64_t unmatched_reads;	/* synchronous reads of no register */
 };
 
 struct pciem_device {

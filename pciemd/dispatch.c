@@ -50,9 +50,13 @@ static void mmio_read(struct pciem_device *dev, const struct pciem_event *ev)
 	if (sane_access(ev) && ev->bar < PCIEM_MAX_BARS)
 		reg = pd_device_find_reg(dev, ev->bar, ev->offset, ev->size);
 	if (!reg) {
-		pd_log(dev->log, LOG_WARNING,
-		       "read of BAR %u offset 0x%" PRIx64 " (%u bytes) matches no register; answered with all-ones",
-		       ev->bar, ev->offset, ev->size);
+		/* A driver polling such a place must not flood the journal. */
+		bool first = dev->stats.unmatched_reads++ == 0;
+
+		pd_log(dev->log, first ? LOG_WARNING : LOG_DEBUG,
+		       "read of BAR %u offset 0x%" PRIx64 " (%u bytes) matches no register; answered with all-ones%s",
+		       ev->bar, ev->offset, ev->size,
+		       first ? " (later ones are logged at debug level)" : "");
 		respond(dev, ev, 0, -1);
 		return;
 	}

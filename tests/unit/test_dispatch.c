@@ -250,7 +250,21 @@ START_TEST(read_of_nothing_fails)
 	ck_assert_int_ne(fake->calls[0].arg.resp.status, 0);
 	ck_assert_uint_eq(logs.n, 1);
 	ck_assert_str_eq(logs.lines[0],
-			 "<4>read of BAR 0 offset 0x400 (4 bytes) matches no register; answered with all-ones");
+			 "<4>read of BAR 0 offset 0x400 (4 bytes) matches no register; answered with all-ones (later ones are logged at debug level)");
+	/* A driver polling it: answered every time, warned about once. */
+	logs.log.max_priority = 6;
+	for (int i = 0; i < 100; i++) {
+		e.seq = 6 + (uint64_t)i;
+		pd_dispatch_event(dev, &e);
+	}
+	ck_assert_uint_eq(fake->n_calls, 101);
+	ck_assert_int_ne(fake->calls[100].arg.resp.status, 0);
+	ck_assert_uint_eq(dev->stats.unmatched_reads, 101);
+	ck_assert_uint_eq(logs.n, 1);
+	logs.log.max_priority = 7;
+	pd_dispatch_event(dev, &e);
+	ck_assert_str_eq(logs.lines[1],
+			 "<7>read of BAR 0 offset 0x400 (4 bytes) matches no register; answered with all-ones");
 }
 END_TEST
 
