@@ -63,6 +63,23 @@ int pd_plan(struct pciem_device *dev)
 		reg->needs_region = trap_reason(r) != NULL;
 	}
 
+	/* The kernel takes PCIEM_MAX_REGIONS regions per BAR. */
+	for (unsigned int bar = 0; bar < PCIEM_MAX_BARS; bar++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < dev->n_regs; i++) {
+			const struct desc_register *r = dev->regs[i].desc;
+
+			if (r->bar != bar || !dev->regs[i].needs_region ||
+			    ++n <= PCIEM_MAX_REGIONS)
+				continue;
+			pd_log_at(dev->log, LOG_ERR, pd_file(dev), &r->pos,
+				  "register %s would be register number %zu of BAR %u that the kernel traps, and it traps at most %d per BAR: give fewer registers handlers or masks, or spread them over BARs",
+				  r->name, n, bar, PCIEM_MAX_REGIONS);
+			return -1;
+		}
+	}
+
 	/* A trapped write never reaches memory, so no watchpoint sees it. */
 	for (size_t i = 0; i < dev->n_regs; i++) {
 		const struct desc_register *w = dev->regs[i].desc;

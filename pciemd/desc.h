@@ -104,6 +104,12 @@ struct desc_register {
 	struct desc_handler_ref write;
 	/* Writes are seen through a hardware watchpoint, not by trapping. */
 	bool watch;
+	/*
+	 * An element of a register array (count: N): named NAME[index],
+	 * array_count elements in all; array_count is 0 for a lone register.
+	 */
+	unsigned int array_index;
+	unsigned int array_count;
 };
 
 /* A free-form plugin parameter: scalar key and value, as written. */

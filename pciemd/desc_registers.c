@@ -5,6 +5,7 @@
  * in file order; overlaps between registers are desc_overlap.c's.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "desc_error.h"
@@ -15,6 +16,8 @@
 
 /* x86 has four debug registers, shared with every other user. */
 #define MAX_WATCHED 4
+/* Elements of one register array: the kernel's regions per BAR. */
+#define MAX_ARRAY 1024
 
 static const struct desc_key register_keys[] = {
 	{ "name", "the register's name, e.g. name: CONTROL" },
@@ -28,6 +31,8 @@ static const struct desc_key register_keys[] = {
 	{ "read", NULL },
 	{ "write", NULL },
 	{ "watch", NULL },
+	{ "count", NULL },
+	{ "stride", NULL },
 };
 
 /* Message prefix naming the register: "register 'CONTROL'". */
@@ -60,6 +65,30 @@ static int fitting(struct desc_error *err, const struct ynode *n,
 			      width_mask(width), expect, out);
 }
 
+/* Registers stay clear of the MSI-X table and PBA, which the kernel owns. */
+static int outside_msix(struct desc_error *err, const struct desc_device *dev,
+			unsigned int b, uint64_t o, uint64_t w, struct desc_pos pos,
+			const struct who *who)
+{
+	const struct desc_msix *x = &dev->msix;
+	uint64_t end = o + w - 1;
+
+	if (x->present && x->bar == b) {
+		uint64_t t0 = x->table_offset, t1 = t0 + 16ULL * x->vectors - 1;
+		uint64_t p0 = x->pba_offset, p1 = p0 + 8ULL * ((x->vectors + 63) / 64) - 1;
+		bool in_table = o <= t1 && t0 <= end;
+
+		if (in_table || (o <= p1 && p0 <= end))
+			return desc_fail(err, pos,
+					 "%s (0x%llx..0x%llx) overlaps the MSI-X %s (0x%llx..0x%llx, line %u); expected registers outside the MSI-X table and PBA",
+					 who->s, (unsigned long long)o, (unsigned long long)end,
+					 in_table ? "table" : "PBA",
+					 (unsigned long long)(in_table ? t0 : p0),
+					 (unsigned long long)(in_table ? t1 : p1), x->pos.line);
+	}
+	return 0;
+}
+
 static int parse_place(struct desc_error *err, struct desc_device *dev,
 		       struct desc_register *r, const struct ynode *item,
 		       const struct who *who)
@@ -67,8 +96,7 @@ static int parse_place(struct desc_error *err, struct desc_device *dev,
 	const struct ynode *bar = ynode_get(item, "bar");
 	const struct ynode *off = ynode_get(item, "offset");
 	const struct ynode *width = ynode_get(item, "width");
-	const struct desc_msix *x = &dev->msix;
-	uint64_t b = 0, w = 4, o, end, bar_size;
+	uint64_t b = 0, w = 4, o, bar_size;
 	char buf[128], size[24];
 
 	if ((bar && desc_value_u64(err, bar, what(buf, sizeof(buf), who, "bar"),
@@ -97,20 +125,8 @@ static int parse_place(struct desc_error *err, struct desc_device *dev,
 				 who->s, off->text, (unsigned int)b, size,
 				 (unsigned long long)bar_size);
 	}
-	end = o + w - 1;
-	if (x->present && x->bar == b) {
-		uint64_t t0 = x->table_offset, t1 = t0 + 16ULL * x->vectors - 1;
-		uint64_t p0 = x->pba_offset, p1 = p0 + 8ULL * ((x->vectors + 63) / 64) - 1;
-		bool in_table = o <= t1 && t0 <= end;
-
-		if (in_table || (o <= p1 && p0 <= end))
-			return desc_fail(err, off->pos,
-					 "%s (0x%llx..0x%llx) overlaps the MSI-X %s (0x%llx..0x%llx, line %u); expected registers outside the MSI-X table and PBA",
-					 who->s, (unsigned long long)o, (unsigned long long)end,
-					 in_table ? "table" : "PBA",
-					 (unsigned long long)(in_table ? t0 : p0),
-					 (unsigned long long)(in_table ? t1 : p1), x->pos.line);
-	}
+	if (outside_msix(err, dev, (unsigned int)b, o, w, off->pos, who))
+		return -1;
 	r->bar = (unsigned int)b;
 	r->offset = o;
 	r->width = (unsigned int)w;
@@ -228,15 +244,128 @@ static int parse_watch(struct desc_error *err, const struct desc_device *dev,
 	return 0;
 }
 
+/* Whether name is taken: by a register, or as the name of an array. */
+static const struct desc_register *name_taken(const struct desc_device *dev,
+					      const char *name, size_t before)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < before; i++) {
+		const char *other = dev->registers[i].name;
+
+		if (!strcmp(other, name) || (!strncmp(other, name, len) && other[len] == '['))
+			return &dev->registers[i];
+	}
+	return NULL;
+}
+
+static char *element_name(const char *base, uint64_t i)
+{
+	size_t len = strlen(base) + 24;
+	char *s = malloc(len);
+
+	if (s)
+		snprintf(s, len, "%s[%llu]", base, (unsigned long long)i);
+	return s;
+}
+
+/*
+ * count: N (and stride: S, default the width) makes the register the
+ * first of N, named NAME[0] to NAME[N-1], each S bytes after the last,
+ * with the same semantics and handlers: doorbells, queue registers.
+ */
+static int parse_array(struct desc_error *err, struct desc_device *dev,
+		       const struct ynode *item, const struct who *who)
+{
+	const struct ynode *count = ynode_get(item, "count");
+	const struct ynode *stride = ynode_get(item, "stride");
+	size_t first = dev->n_registers - 1;
+	struct desc_register *r = &dev->registers[first];
+	uint64_t n, s = r->width, bar_size = dev->bars[r->bar].size;
+	char buf[128], expect[96];
+	char *base;
+
+	if (!count) {
+		if (stride)
+			return desc_fail(err, stride->pos,
+					 "%s has a stride but no count; expected count: N with it (a register array)",
+					 who->s);
+		return 0;
+	}
+	snprintf(expect, sizeof(expect), "from 1 to %d registers", MAX_ARRAY);
+	if (desc_value_u64(err, count, what(buf, sizeof(buf), who, "count"), 1,
+			   MAX_ARRAY, expect, &n))
+		return -1;
+	snprintf(expect, sizeof(expect), "a multiple of the register's width (%u bytes), at least %u",
+		 r->width, r->width);
+	if (stride && desc_value_u64(err, stride, what(buf, sizeof(buf), who, "stride"),
+				     r->width, UINT64_MAX, expect, &s))
+		return -1;
+	if (s % r->width)
+		return desc_fail(err, stride->pos, "%s stride " DESC_QUOTE " is not a multiple of its width; expected %s",
+				 who->s, stride->text, expect);
+	if (r->watch)
+		return desc_fail(err, count->pos,
+				 "%s is watched, and a register array needs a debug register per element; expected no count, or watch: false",
+				 who->s);
+	if ((n - 1) > (bar_size - r->offset - r->width) / s) {
+		num_format_size(bar_size, buf, sizeof(buf));
+		return desc_fail(err, count->pos,
+				 "%s: %llu registers %llu bytes apart from offset 0x%llx do not fit in BAR %u (size %s); expected fewer, or a smaller stride",
+				 who->s, (unsigned long long)n, (unsigned long long)s,
+				 (unsigned long long)r->offset, r->bar, buf);
+	}
+	for (uint64_t i = 1; i < n; i++) {
+		struct who element;
+
+		snprintf(element.s, sizeof(element.s), "register '%s[%llu]'", r->name,
+			 (unsigned long long)i);
+		if (outside_msix(err, dev, r->bar, r->offset + i * s, r->width,
+				 count->pos, &element))
+			return -1;
+	}
+
+	base = r->name;
+	r->array_count = (unsigned int)n;
+	r->name = element_name(base, 0);
+	if (!r->name) {
+		r->name = base;
+		return desc_fail_nomem(err);
+	}
+	for (uint64_t i = 1; i < n; i++) {
+		struct desc_register *e = desc_array_add(&dev->registers, &dev->n_registers,
+							 sizeof(*e));
+
+		if (!e)
+			goto nomem;
+		r = &dev->registers[first];	/* the array may have moved */
+		*e = *r;
+		e->offset = r->offset + i * s;
+		e->array_index = (unsigned int)i;
+		e->name = element_name(base, i);
+		e->read.name = r->read.name ? strdup(r->read.name) : NULL;
+		e->write.name = r->write.name ? strdup(r->write.name) : NULL;
+		if (!e->name || (r->read.name && !e->read.name) ||
+		    (r->write.name && !e->write.name))
+			goto nomem;
+	}
+	free(base);
+	return 0;
+nomem:
+	free(base);
+	return desc_fail_nomem(err);
+}
+
 static int parse_register(struct desc_error *err, struct desc_device *dev,
 			  const struct ynode *item)
 {
+	const struct desc_register *taken;
 	const struct ynode *name;
 	struct desc_register *r;
 	struct who who;
 
 	if (desc_value_map(err, item, "register entry",
-			   "a mapping of name, offset and optionally bar, width, reset, access, write_mask, w1c_mask, read, write, watch") ||
+			   "a mapping of name, offset and optionally bar, width, reset, access, write_mask, w1c_mask, read, write, watch, count, stride") ||
 	    desc_keys_check(err, item, "in register", register_keys,
 			    sizeof(register_keys) / sizeof(register_keys[0])))
 		return -1;
@@ -247,18 +376,18 @@ static int parse_register(struct desc_error *err, struct desc_device *dev,
 	name = ynode_get(item, "name");
 	if (desc_value_ident(err, name, "register name", &r->name))
 		return -1;
-	for (size_t i = 0; i + 1 < dev->n_registers; i++) {
-		if (!strcmp(dev->registers[i].name, r->name))
-			return desc_fail(err, name->pos,
-					 "register name '%s' is used twice (first at line %u); expected unique names",
-					 r->name, dev->registers[i].pos.line);
-	}
+	taken = name_taken(dev, r->name, dev->n_registers - 1);
+	if (taken)
+		return desc_fail(err, name->pos,
+				 "register name '%s' is used twice (first at line %u); expected unique names",
+				 r->name, taken->pos.line);
 	snprintf(who.s, sizeof(who.s), "register '%s'", r->name);
 	return parse_place(err, dev, r, item, &who) ||
 	       parse_semantics(err, r, item, &who) ||
 	       parse_handler(err, dev, &r->read, ynode_get(item, "read"), &who, "read") ||
 	       parse_handler(err, dev, &r->write, ynode_get(item, "write"), &who, "write") ||
-	       parse_watch(err, dev, r, item, &who) ? -1 : 0;
+	       parse_watch(err, dev, r, item, &who) ||
+	       parse_array(err, dev, item, &who) ? -1 : 0;
 }
 
 int desc_parse_registers(struct desc_error *err, struct desc_device *dev,

@@ -94,6 +94,11 @@ PD_EXPORT unsigned int pciem_reg_width(const struct pciem_register *reg)
 	return reg ? reg->desc->width : 0;
 }
 
+PD_EXPORT unsigned int pciem_reg_index(const struct pciem_register *reg)
+{
+	return reg ? reg->desc->array_index : 0;
+}
+
 PD_EXPORT uint64_t pciem_reg_get(struct pciem_device *dev,
 				 const struct pciem_register *reg)
 {

@@ -238,6 +238,11 @@ const char *pciem_reg_name(const struct pciem_register *reg);
 unsigned int pciem_reg_bar(const struct pciem_register *reg);
 uint64_t pciem_reg_offset(const struct pciem_register *reg);
 unsigned int pciem_reg_width(const struct pciem_register *reg);	/* bytes */
+/*
+ * For an element of a register array (YAML count: N, named NAME[i]): i.
+ * 0 for a register that is no array's.
+ */
+unsigned int pciem_reg_index(const struct pciem_register *reg);
 
 /*
  * The register's content in BAR memory, and setting it.  These are the

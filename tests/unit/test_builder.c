@@ -222,6 +222,42 @@ START_TEST(reset_values_in_bar_memory)
 }
 END_TEST
 
+/*
+ * More trapped registers in a BAR than the kernel takes regions for (a
+ * large register array): refused before any ioctl, at the first one too
+ * many.  Registers the kernel need not trap do not count.
+ */
+START_TEST(too_many_trapped_registers)
+{
+	struct desc_register *many = calloc(1100, sizeof(*many));
+	struct pciem_device *dev;
+
+	ck_assert_ptr_nonnull(many);
+	for (unsigned int i = 0; i < 1100; i++) {
+		/* Plain storage, then 1025 read-only (trapped) ones. */
+		many[i] = fake_reg(i < 75 ? "PLAIN" : "RO", 10 + i, 4 * i, 4,
+				   i < 75 ? DESC_ACCESS_RW : DESC_ACCESS_RO);
+	}
+	fake_log_init(&logs);
+	fake_desc(&desc, many, 1100);
+	desc.bars[0].size = 8192;
+	dev = pd_device_new(&desc, &logs.log);
+	ck_assert_int_eq(pd_plan(dev), -1);
+	ck_assert_uint_eq(logs.n, 1);
+	ck_assert_str_eq(logs.lines[0],
+			 "<3>dev.yaml:1109:5: error: register RO would be register number 1025 of BAR 0 that the kernel traps, and it traps at most 1024 per BAR: give fewer registers handlers or masks, or spread them over BARs");
+	pd_device_free(dev);
+
+	/* One fewer fits. */
+	fake_desc(&desc, many, 1099);
+	desc.bars[0].size = 8192;
+	dev = pd_device_new(&desc, &logs.log);
+	ck_assert_int_eq(pd_plan(dev), 0);
+	pd_device_free(dev);
+	free(many);
+}
+END_TEST
+
 /* A watchpoint on a page the kernel traps would see nothing. */
 START_TEST(watch_on_trapped_page)
 {
@@ -400,6 +436,7 @@ static Suite *builder_suite(void)
 	tcase_add_test(tc, reset_values_in_bar_memory);
 	tcase_add_test(tc, minimal_device);
 	tcase_add_test(tc, attach_fails);
+	tcase_add_test(tc, too_many_trapped_registers);
 	tcase_add_test(tc, bar_mapping_fails);
 	tcase_add_loop_test(tc, failure_at_each_step, 0,
 			    (int)(sizeof(failures) / sizeof(failures[0])));

@@ -281,6 +281,33 @@ START_TEST(check_missing_handler)
 }
 END_TEST
 
+/* A register array's handler is checked once and bound to every element. */
+START_TEST(check_register_array)
+{
+	char text[512], out[512], want[512];
+	const char *path;
+
+	snprintf(text, sizeof(text), "%sregisters:\n"
+		 "  - { name: TAIL, offset: 0x100, count: 64, stride: 8, write: good_write }\n"
+		 "  - { name: HEAD, offset: 0x0, count: 4, read: good_read }\n"
+		 "plugin: good\n", good_head);
+	path = write_file("t.yaml", text);
+	ck_assert_int_eq(check_file(path, PD_TEST_PLUGINS, out, sizeof(out)), PD_EXIT_OK);
+	snprintf(want, sizeof(want), "%s: valid: 68 registers, 0 interrupts, plugin " PD_TEST_PLUGINS "/good.so (68 handlers)\n", path);
+	ck_assert_str_eq(out, want);
+
+	/* The wrong kind, refused at the array's entry. */
+	snprintf(text, sizeof(text), "%sregisters:\n"
+		 "  - { name: TAIL, offset: 0x100, count: 64, stride: 8, write: good_read }\n"
+		 "plugin: good\n", good_head);
+	path = write_file("t.yaml", text);
+	ck_assert_int_eq(check_file(path, PD_TEST_PLUGINS, out, sizeof(out)), PD_EXIT_CONFIG);
+	ck_assert_uint_eq(logs.n, 1);
+	snprintf(want, sizeof(want), "<3>%s:6:63: error: handler 'good_read' of plugin " PD_TEST_PLUGINS "/good.so is a read handler, but register TAIL[0] names it as its write handler: name it with `read:`, or name a function defined with PCIEM_WRITE_HANDLER(NAME)", path);
+	ck_assert_str_eq(logs.lines[0], want);
+}
+END_TEST
+
 START_TEST(check_plan_refused)
 {
 	char text[512], out[512], want[512];
@@ -454,6 +481,7 @@ static Suite *daemon_suite(void)
 	tcase_add_test(tc, docs_yaml_plugins);
 	tcase_add_test(tc, check_missing_handler);
 	tcase_add_test(tc, check_plan_refused);
+	tcase_add_test(tc, check_register_array);
 	tcase_add_test(tc, check_invalid_yaml);
 	tcase_add_test(tc, docs_example);
 	tcase_add_test(tc, run_missing_description);

@@ -257,6 +257,70 @@ START_TEST(test_registers_sorted)
 }
 END_TEST
 
+/* count and stride: an array of registers alike, named NAME[i]. */
+START_TEST(test_register_array)
+{
+	struct desc_device *dev = load(ID
+		"bars:\n  - { index: 0, size: 4K }\n  - { index: 2, size: 16K, type: 64 }\n"
+		"registers:\n"
+		"  - { name: TAIL, bar: 2, offset: 0x1000, count: 64, stride: 8, access: wo, write: on_tail }\n"
+		"  - { name: HEAD, offset: 0x0, width: 2, count: 3, reset: 0x11, read: on_head }\n"
+		"  - { name: LONE, offset: 0x10 }\n"
+		"  - { name: ONE, offset: 0x20, count: 1 }\n"
+		"plugin: queues\n");
+	const struct desc_register *r;
+
+	ck_assert_uint_eq(dev->n_registers, 64 + 3 + 1 + 1);
+	/* Sorted: HEAD[0..2] (BAR 0, 0x0..0x4), LONE, ONE[0], then TAIL[0..63] in BAR 2. */
+	for (unsigned int i = 0; i < 3; i++) {
+		r = &dev->registers[i];
+		ck_assert_uint_eq(r->offset, 2 * i);
+		ck_assert_uint_eq(r->width, 2);
+		ck_assert_uint_eq(r->reset, 0x11);
+		ck_assert_uint_eq(r->array_index, i);
+		ck_assert_uint_eq(r->array_count, 3);
+		ck_assert_str_eq(r->read.name, "on_head");
+		ck_assert_uint_eq(r->pos.line, 7);
+	}
+	ck_assert_str_eq(dev->registers[2].name, "HEAD[2]");
+	r = desc_find_register(dev, "LONE");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->array_count, 0);
+	r = desc_find_register(dev, "ONE[0]");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->array_count, 1);
+	ck_assert_ptr_null(desc_find_register(dev, "ONE"));
+	for (unsigned int i = 0; i < 64; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "TAIL[%u]", i);
+		r = desc_find_register(dev, name);
+		ck_assert_ptr_nonnull(r);
+		ck_assert_uint_eq(r->bar, 2);
+		ck_assert_uint_eq(r->offset, 0x1000 + 8 * i);
+		ck_assert_uint_eq(r->access, DESC_ACCESS_WO);
+		ck_assert_str_eq(r->write.name, "on_tail");
+		ck_assert_uint_eq(r->array_index, i);
+	}
+	ck_assert_ptr_null(desc_find_register(dev, "TAIL[64]"));
+	ck_assert_ptr_null(desc_find_register(dev, "TAIL"));
+	desc_free(dev);
+}
+END_TEST
+
+/* The largest array, whole: 1024 one-byte registers filling a 1K window. */
+START_TEST(test_register_array_largest)
+{
+	struct desc_device *dev = load(ID BAR0
+		"registers:\n  - { name: B, offset: 0xc00, width: 1, count: 1024 }\n");
+
+	ck_assert_uint_eq(dev->n_registers, 1024);
+	ck_assert_uint_eq(dev->registers[1023].offset, 0xfff);
+	ck_assert_str_eq(dev->registers[1023].name, "B[1023]");
+	desc_free(dev);
+}
+END_TEST
+
 /* Effective masks for each access and explicit mask, per desc.h. */
 START_TEST(test_register_masks)
 {
@@ -680,6 +744,8 @@ int main(void)
 	tcase_add_test(tc, test_msix_fits_exactly);
 	tcase_add_test(tc, test_interrupts);
 	tcase_add_test(tc, test_registers_sorted);
+	tcase_add_test(tc, test_register_array);
+	tcase_add_test(tc, test_register_array_largest);
 	tcase_add_test(tc, test_register_masks);
 	tcase_add_test(tc, test_register_fields);
 	tcase_add_test(tc, test_four_watched);

@@ -288,6 +288,8 @@ START_TEST(registers_null)
 	ck_assert_uint_eq(pciem_reg_bar(none), 0);
 	ck_assert_uint_eq(pciem_reg_offset(none), 0);
 	ck_assert_uint_eq(pciem_reg_width(none), 0);
+	ck_assert_uint_eq(pciem_reg_index(none), 0);
+	ck_assert_uint_eq(pciem_reg_index(pciem_reg_find(dev, "STATUS")), 0);
 	/* A copy is not one of the device's registers either. */
 	ck_assert_uint_eq(pciem_reg_get(dev, &other), 0);
 	/* Logged once, however often. */
