@@ -282,6 +282,11 @@ int pd_run_with(const struct pd_options *opt, const struct pd_log *log,
 	 */
 	if (pd_build(d.dev, backend))
 		goto out;
+	err = pd_calls_start(d.dev);
+	if (err) {
+		pd_log(log, LOG_ERR, "setting up the event loop: %s", strerror(-err));
+		goto out;
+	}
 	ret = start_plugin(&d);
 	if (ret != PD_EXIT_OK)
 		goto out;

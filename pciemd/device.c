@@ -37,6 +37,9 @@ void pd_device_teardown(struct pciem_device *dev)
 		if (dev->plugin->info->fini)
 			dev->plugin->info->fini(dev);
 	}
+	/* After fini, which stopped the plugin's threads. */
+	pd_calls_stop(dev);
+	pd_watches_free(dev);
 	pd_timers_free(dev);
 	if (dev->backend) {
 		for (unsigned int i = 0; i < PCIEM_MAX_BARS; i++) {

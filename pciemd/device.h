@@ -21,6 +21,8 @@
 
 struct pd_plugin;
 struct pd_timer;
+struct pd_watch;
+struct pd_calls;
 
 struct pciem_register {
 	const struct desc_register *desc;
@@ -68,6 +70,9 @@ struct pciem_device {
 	sd_event *loop;			/* for timers; NULL: none */
 	struct pd_timer *timers;	/* list of live timers */
 	pciem_timer_id last_timer_id;	/* ids are never used twice */
+	struct pd_watch *watches;	/* list of live fd watches */
+	pciem_watch_id last_watch_id;
+	struct pd_calls *calls;		/* pciem_call_soon(); NULL: no loop */
 
 	struct pd_stats stats;
 	bool failed;			/* something fatal: stop the loop */
@@ -104,6 +109,17 @@ void pd_device_apply_resets(struct pciem_device *dev);
 void pd_timers_free(struct pciem_device *dev);
 /* The event source of a live timer, or NULL: for tests. */
 sd_event_source *pd_timer_source(struct pciem_device *dev, pciem_timer_id id);
+
+/* fd watches: every one removed (teardown). */
+void pd_watches_free(struct pciem_device *dev);
+
+/*
+ * pciem_call_soon()'s queue, on dev->loop: started before the plugin's
+ * init (which may start threads that use it), stopped after its fini,
+ * dropping calls still waiting.  Start returns 0 or a negative errno.
+ */
+int pd_calls_start(struct pciem_device *dev);
+void pd_calls_stop(struct pciem_device *dev);
 
 /* The description's file, for messages. */
 static inline const char *pd_file(const struct pciem_device *dev)

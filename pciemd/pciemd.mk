@@ -25,9 +25,9 @@ PCIEMD_PKGS := yaml-0.1 libsystemd
 # Deferred, so pkg-config runs only when pciemd is built.
 PCIEMD_INCLUDES = -I$(CURDIR)/include -I$(CURDIR)/pciemd \
 	$(shell pkg-config --cflags $(PCIEMD_PKGS))
-PCIEMD_LIBS = $(shell pkg-config --libs $(PCIEMD_PKGS)) -ldl
+PCIEMD_LIBS = $(shell pkg-config --libs $(PCIEMD_PKGS)) -ldl -pthread
 # Only the pciem_* API (marked visible in the sources) is exported to plugins.
-PCIEMD_CFLAGS = $(USER_CFLAGS) $(PCIEMD_INCLUDES) -fvisibility=hidden \
+PCIEMD_CFLAGS = $(USER_CFLAGS) $(PCIEMD_INCLUDES) -fvisibility=hidden -pthread \
 	-DPCIEMD_PLUGIN_DIR='"$(PCIEMD_PLUGIN_DIR)"'
 PCIEMD_LDFLAGS := -rdynamic
 

@@ -284,6 +284,43 @@ PD_EXPORT int pciem_dma_write(struct pciem_device *dev, uint64_t iova,
 	return dma(dev, iova, (void *)(uintptr_t)buf, len, PCIEM_DMA_FLAG_WRITE);
 }
 
+_Static_assert(PCIEM_DMA_ATOMIC_ADD == PCIEM_ATOMIC_FETCH_ADD &&
+	       PCIEM_DMA_ATOMIC_SUB == PCIEM_ATOMIC_FETCH_SUB &&
+	       PCIEM_DMA_ATOMIC_SWAP == PCIEM_ATOMIC_SWAP &&
+	       PCIEM_DMA_ATOMIC_CAS == PCIEM_ATOMIC_CAS &&
+	       PCIEM_DMA_ATOMIC_AND == PCIEM_ATOMIC_FETCH_AND &&
+	       PCIEM_DMA_ATOMIC_OR == PCIEM_ATOMIC_FETCH_OR &&
+	       PCIEM_DMA_ATOMIC_XOR == PCIEM_ATOMIC_FETCH_XOR,
+	       "the plugin API's atomic ops are the kernel's");
+
+PD_EXPORT int pciem_dma_atomic(struct pciem_device *dev, uint64_t iova,
+			       unsigned int op, unsigned int width,
+			       uint64_t operand, uint64_t compare, uint64_t *old)
+{
+	struct pciem_dma_atomic a = {
+		.guest_iova = iova,
+		.operand = operand,
+		.compare = compare,
+		.op_type = op,
+	};
+	int ret;
+
+	if (op < PCIEM_DMA_ATOMIC_ADD || op > PCIEM_DMA_ATOMIC_XOR ||
+	    (width != 4 && width != 8) || iova % width ||
+	    (width == 4 && (operand > UINT32_MAX || compare > UINT32_MAX)))
+		return -EINVAL;
+	if (!dev->registered)
+		return -ENODEV;
+	if (width == 4)
+		a.op_type |= PCIEM_ATOMIC_WIDTH_32;
+	ret = dev->backend->ops->ioctl(dev->backend, PCIEM_IOCTL_DMA_ATOMIC, &a);
+	if (ret < 0)
+		return ret;
+	if (old)
+		*old = a.result;
+	return 0;
+}
+
 /* Parameters ------------------------------------------------------------- */
 
 static const struct desc_param *param(const struct pciem_device *dev,

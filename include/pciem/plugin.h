@@ -22,8 +22,11 @@
  * memory, interrupts, DMA, timers, its YAML parameters, its private state
  * and the log.  Functions returning int give 0 or a negative errno.
  *
- * Hooks, handlers and timer callbacks all run on pciemd's one thread, one
- * at a time; the API is not meant to be called from other threads.
+ * Hooks, handlers, timer, fd and deferred callbacks all run on pciemd's
+ * one thread, one at a time.  A plugin may start threads of its own (a
+ * backing file's I/O, say): from them it may call only the functions
+ * marked "any thread" (interrupts, DMA, pciem_call_soon()), and its fini
+ * must stop them.
  *
  * See docs/plugins.md for a complete example.
  */
@@ -49,7 +52,8 @@ extern "C" {
  * Version 2: handlers must be declared with PCIEM_READ_HANDLER and
  * PCIEM_WRITE_HANDLER (pciemd checks their kind), a write handler is told
  * what was written where (struct pciem_write), timers are named by ids
- * that are never reused, and the header serves C++.
+ * that are never reused, fds join the loop and other threads hand work
+ * to it, DMA atomics are there, and the header serves C++.
  */
 #define PCIEM_PLUGIN_API_VERSION 2
 
@@ -297,7 +301,8 @@ void *pciem_bar_memory(struct pciem_device *dev, unsigned int bar,
  * Raise an interrupt, by the name the YAML's `interrupts:` gives it or by
  * vector.  It uses what the driver enabled (MSI-X, MSI or INTx) and is
  * delivered once per call.  -ENOENT: no interrupt of that name; -ENXIO:
- * the driver has not set that vector up; -EINVAL: no such vector.
+ * the driver has not set that vector up; -EINVAL: no such vector.  Any
+ * thread.
  */
 int pciem_irq_raise(struct pciem_device *dev, const char *name);
 int pciem_irq_raise_vector(struct pciem_device *dev, unsigned int vector);
@@ -315,6 +320,27 @@ int pciem_dma_read(struct pciem_device *dev, uint64_t iova, void *buf,
 		   size_t len);
 int pciem_dma_write(struct pciem_device *dev, uint64_t iova, const void *buf,
 		    size_t len);
+
+/*
+ * An atomic operation on the naturally aligned 4 or 8 bytes (width) at
+ * the driver's DMA address iova, atomic with respect to the CPU's own
+ * atomics there, as PCIe AtomicOps are.  *old (if not NULL) gets the
+ * value before.  CAS stores operand if the old value equals compare.
+ * -EFAULT as above (the range must be mapped both ways), -EINVAL for a
+ * bad op, width or alignment.
+ */
+#define PCIEM_DMA_ATOMIC_ADD	1	/* old + operand */
+#define PCIEM_DMA_ATOMIC_SUB	2	/* old - operand */
+#define PCIEM_DMA_ATOMIC_SWAP	3	/* operand */
+#define PCIEM_DMA_ATOMIC_CAS	4	/* operand if old == compare */
+#define PCIEM_DMA_ATOMIC_AND	5	/* old & operand */
+#define PCIEM_DMA_ATOMIC_OR	6	/* old | operand */
+#define PCIEM_DMA_ATOMIC_XOR	7	/* old ^ operand */
+int pciem_dma_atomic(struct pciem_device *dev, uint64_t iova, unsigned int op,
+		     unsigned int width, uint64_t operand, uint64_t compare,
+		     uint64_t *old);
+
+/* Interrupts and DMA may be called from any thread of the plugin's. */
 
 /* ---------------------------------------------------------------------- */
 /* Timers                                                                  */
@@ -345,6 +371,43 @@ pciem_timer_id pciem_timer_add(struct pciem_device *dev, uint64_t delay_us,
  * not live (it fired and did not repeat, or was cancelled) or never was.
  */
 int pciem_timer_cancel(struct pciem_device *dev, pciem_timer_id timer);
+
+/* ---------------------------------------------------------------------- */
+/* File descriptors and other threads                                      */
+/* ---------------------------------------------------------------------- */
+
+/* What a watched fd is ready for (and, in a callback, what happened). */
+#define PCIEM_FD_READABLE	0x1u
+#define PCIEM_FD_WRITABLE	0x2u
+#define PCIEM_FD_HANGUP		0x4u	/* callbacks only: the peer closed */
+#define PCIEM_FD_ERROR		0x8u	/* callbacks only */
+
+/* A watch, as pciem_fd_add() names it: never 0, never reused. */
+typedef uint64_t pciem_watch_id;
+
+typedef void pciem_fd_fn(struct pciem_device *dev, int fd, unsigned int ready,
+			 void *arg);
+
+/*
+ * Call fn(dev, fd, ready, arg) on pciemd's thread whenever fd is ready
+ * for what events asks (PCIEM_FD_READABLE and/or PCIEM_FD_WRITABLE), until
+ * removed or the device is.  The fd stays the plugin's to close, after
+ * removing its watch.  0 on failure (logged: an fd watched twice, say).
+ */
+pciem_watch_id pciem_fd_add(struct pciem_device *dev, int fd,
+			    unsigned int events, pciem_fd_fn *fn, void *arg);
+/* Stop watching; allowed in its own callback.  -ENOENT if not live. */
+int pciem_fd_remove(struct pciem_device *dev, pciem_watch_id watch);
+
+typedef void pciem_call_fn(struct pciem_device *dev, void *arg);
+
+/*
+ * Any thread: run fn(dev, arg) on pciemd's thread soon, after the calls
+ * asked for before it (a worker handing back a finished command).  0, or
+ * -ENOMEM, or -ENODEV when pciemd runs no loop for the device.  Calls
+ * still waiting when the device is removed are dropped, not run.
+ */
+int pciem_call_soon(struct pciem_device *dev, pciem_call_fn *fn, void *arg);
 
 /* ---------------------------------------------------------------------- */
 /* Parameters (the YAML's `params:`)                                       */

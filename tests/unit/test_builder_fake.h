@@ -37,6 +37,7 @@ struct fake_call {
 		struct pciem_eventfd_config efd;
 		struct pciem_irq_inject irq;
 		struct pciem_dma_op dma;
+		struct pciem_dma_atomic atomic;
 		struct pciem_response resp;
 		uint8_t raw[sizeof(struct pciem_cap_config)];
 	} arg;
@@ -111,6 +112,32 @@ static inline int fake_ioctl(struct pd_backend *b, unsigned long request, void *
 			memcpy(f->host + (op->guest_iova - f->host_iova), user, op->length);
 		else
 			return -EINVAL;
+		return 0;
+	}
+	case PCIEM_IOCTL_DMA_ATOMIC: {
+		/* The kernel's semantics, on the fake host memory (one thread). */
+		struct pciem_dma_atomic *a = arg;
+		unsigned int width = a->op_type & PCIEM_ATOMIC_WIDTH_32 ? 4 : 8;
+		uint64_t old = 0, new;
+		uint8_t *p;
+
+		if (a->guest_iova < f->host_iova ||
+		    a->guest_iova - f->host_iova + width > sizeof(f->host))
+			return -EFAULT;
+		p = f->host + (a->guest_iova - f->host_iova);
+		memcpy(&old, p, width);
+		switch (a->op_type & PCIEM_ATOMIC_OP_MASK) {
+		case PCIEM_ATOMIC_FETCH_ADD: new = old + a->operand; break;
+		case PCIEM_ATOMIC_FETCH_SUB: new = old - a->operand; break;
+		case PCIEM_ATOMIC_SWAP: new = a->operand; break;
+		case PCIEM_ATOMIC_CAS: new = old == a->compare ? a->operand : old; break;
+		case PCIEM_ATOMIC_FETCH_AND: new = old & a->operand; break;
+		case PCIEM_ATOMIC_FETCH_OR: new = old | a->operand; break;
+		case PCIEM_ATOMIC_FETCH_XOR: new = old ^ a->operand; break;
+		default: return -EINVAL;
+		}
+		memcpy(p, &new, width);
+		a->result = old;
 		return 0;
 	}
 	}

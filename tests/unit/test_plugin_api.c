@@ -163,6 +163,54 @@ START_TEST(dma)
 }
 END_TEST
 
+/* DMA atomics: each op, both widths, and what is refused before the kernel. */
+START_TEST(dma_atomics)
+{
+	uint64_t old = 0, v;
+	uint32_t v32;
+
+	v = 40;
+	memcpy(fake->host + 16, &v, 8);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 16, PCIEM_DMA_ATOMIC_ADD, 8, 2, 0, &old), 0);
+	ck_assert_uint_eq(old, 40);
+	ck_assert_uint_eq(fake->calls[0].request, PCIEM_IOCTL_DMA_ATOMIC);
+	ck_assert_uint_eq(fake->calls[0].arg.atomic.op_type, PCIEM_ATOMIC_FETCH_ADD);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 16, PCIEM_DMA_ATOMIC_CAS, 8, 7, 41, &old), 0);
+	ck_assert_uint_eq(old, 42);	/* compare missed: unchanged */
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 16, PCIEM_DMA_ATOMIC_CAS, 8, 7, 42, NULL), 0);
+	memcpy(&v, fake->host + 16, 8);
+	ck_assert_uint_eq(v, 7);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 16, PCIEM_DMA_ATOMIC_XOR, 8, 5, 0, &old), 0);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 16, PCIEM_DMA_ATOMIC_SWAP, 8, 9, 0, &old), 0);
+	ck_assert_uint_eq(old, 2);
+
+	/* 4 bytes wide: the flag, and the neighbour untouched. */
+	memset(fake->host + 32, 0xee, 8);
+	v32 = 0xff;
+	memcpy(fake->host + 32, &v32, 4);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 32, PCIEM_DMA_ATOMIC_AND, 4, 0x0f, 0, &old), 0);
+	ck_assert_uint_eq(old, 0xff);
+	ck_assert_uint_eq(fake->calls[fake->n_calls - 1].arg.atomic.op_type,
+			  PCIEM_ATOMIC_FETCH_AND | PCIEM_ATOMIC_WIDTH_32);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 32, PCIEM_DMA_ATOMIC_OR, 4, 0x100, 0, NULL), 0);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 32, PCIEM_DMA_ATOMIC_SUB, 4, 1, 0, &old), 0);
+	ck_assert_uint_eq(old, 0x10f);
+	ck_assert_uint_eq(fake->host[36], 0xee);
+
+	/* Refused here, no ioctl: op, width, alignment, a 4-byte operand too wide. */
+	v = fake->n_calls;
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova, 0, 8, 1, 0, NULL), -EINVAL);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova, 8, 8, 1, 0, NULL), -EINVAL);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova, PCIEM_DMA_ATOMIC_ADD, 2, 1, 0, NULL), -EINVAL);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova + 4, PCIEM_DMA_ATOMIC_ADD, 8, 1, 0, NULL), -EINVAL);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova, PCIEM_DMA_ATOMIC_ADD, 4, 1ULL << 32, 0, NULL), -EINVAL);
+	ck_assert_int_eq(pciem_dma_atomic(dev, fake->host_iova, PCIEM_DMA_ATOMIC_CAS, 4, 1, 1ULL << 32, NULL), -EINVAL);
+	ck_assert_uint_eq(fake->n_calls, v);
+	/* The kernel's refusal comes back as is. */
+	ck_assert_int_eq(pciem_dma_atomic(dev, 0x1000, PCIEM_DMA_ATOMIC_ADD, 8, 1, 0, &old), -EFAULT);
+}
+END_TEST
+
 START_TEST(parameters)
 {
 	uint64_t u = 0;
@@ -454,6 +502,7 @@ static Suite *plugin_api_suite(void)
 	tcase_add_test(tc, registers_by_place);
 	tcase_add_test(tc, interrupts);
 	tcase_add_test(tc, dma);
+	tcase_add_test(tc, dma_atomics);
 	tcase_add_test(tc, parameters);
 	tcase_add_loop_test(tc, parameter_grammar, 0, sizeof(grammar) / sizeof(grammar[0]));
 	tcase_add_test(tc, registers_null);
