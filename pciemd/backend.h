@@ -19,6 +19,13 @@ struct pd_backend_ops {
 	/* BAR memory (instance fd, after REGISTER); NULL with errno set. */
 	void *(*map_bar)(struct pd_backend *b, unsigned int bar, size_t size);
 	void (*unmap)(struct pd_backend *b, void *addr, size_t size);
+	/*
+	 * len bytes of the registered device's config space from offset, as
+	 * the PCI core sees them (address: "10000:00:00.0"); 0 or a
+	 * negative errno.
+	 */
+	int (*read_config)(struct pd_backend *b, const char *address,
+			   unsigned int offset, void *buf, size_t len);
 	/* Close everything: the kernel removes the device. */
 	void (*destroy)(struct pd_backend *b);
 };

@@ -396,6 +396,8 @@ int pd_build(struct pciem_device *dev, struct pd_backend *backend)
 		return -1;
 	info.name[sizeof(info.name) - 1] = '\0';
 	snprintf(dev->address, sizeof(dev->address), "%s", info.name);
+	/* Not fatal: the plugin is then not told of config state changes. */
+	pd_config_locate(dev);
 	return 0;
 }
 

@@ -37,6 +37,13 @@ struct pd_bar {
 	size_t size;
 };
 
+/* Where the config state is (config_state.c); offsets 0 when absent. */
+struct pd_config_track {
+	bool known;			/* located; the state is current */
+	unsigned int pm, msi, msix;	/* capability offsets */
+	struct pciem_config_state state;
+};
+
 struct pd_stats {
 	uint64_t events;		/* every event consumed */
 	uint64_t writes;		/* MMIO_WRITE given to a handler */
@@ -73,6 +80,7 @@ struct pciem_device {
 	struct pd_watch *watches;	/* list of live fd watches */
 	pciem_watch_id last_watch_id;
 	struct pd_calls *calls;		/* pciem_call_soon(); NULL: no loop */
+	struct pd_config_track config;
 
 	struct pd_stats stats;
 	bool failed;			/* something fatal: stop the loop */
@@ -109,6 +117,14 @@ void pd_device_apply_resets(struct pciem_device *dev);
 void pd_timers_free(struct pciem_device *dev);
 /* The event source of a live timer, or NULL: for tests. */
 sd_event_source *pd_timer_source(struct pciem_device *dev, pciem_timer_id id);
+
+/*
+ * The config state: located once the device is on the bus (-errno, with a
+ * warning, when config space cannot be read: the state is then unknown),
+ * then brought up to date by each CONFIG_WRITE or RESET event.
+ */
+int pd_config_locate(struct pciem_device *dev);
+void pd_config_event(struct pciem_device *dev, const struct pciem_event *ev);
 
 /* fd watches: every one removed (teardown). */
 void pd_watches_free(struct pciem_device *dev);

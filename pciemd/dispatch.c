@@ -110,6 +110,8 @@ static void reset(struct pciem_device *dev, const struct pciem_event *ev)
 	pd_device_apply_resets(dev);
 	if (dev->plugin_started && dev->plugin->info->reset)
 		dev->plugin->info->reset(dev, (unsigned int)ev->data);
+	/* Config space is back at its reset values too. */
+	pd_config_event(dev, ev);
 }
 
 static void read_timeout(struct pciem_device *dev, const struct pciem_event *ev)
@@ -170,6 +172,8 @@ void pd_dispatch_event(struct pciem_device *dev, const struct pciem_event *ev)
 		pd_log(dev->log, LOG_DEBUG, "config %s at 0x%" PRIx64 ": 0x%" PRIx64,
 		       ev->type == PCIEM_EVENT_CONFIG_READ ? "read" : "write",
 		       ev->offset, ev->data);
+		if (ev->type == PCIEM_EVENT_CONFIG_WRITE)
+			pd_config_event(dev, ev);
 		break;
 	default:
 		pd_log(dev->log, LOG_DEBUG, "event type %u ignored", ev->type);

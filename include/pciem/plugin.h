@@ -53,7 +53,8 @@ extern "C" {
  * PCIEM_WRITE_HANDLER (pciemd checks their kind), a write handler is told
  * what was written where (struct pciem_write), timers are named by ids
  * that are never reused, fds join the loop and other threads hand work
- * to it, DMA atomics are there, and the header serves C++.
+ * to it, DMA atomics are there, config state changes reach the plugin,
+ * and the header serves C++.
  */
 #define PCIEM_PLUGIN_API_VERSION 2
 
@@ -83,6 +84,21 @@ struct pciem_register;	/* one register of the YAML description */
 /* ---------------------------------------------------------------------- */
 /* The plugin's descriptor and handlers                                    */
 /* ---------------------------------------------------------------------- */
+
+/*
+ * What config space says about the device's state, as the driver set it.
+ * A device does no DMA without bus_master; it signals through MSI-X (or
+ * MSI, or INTx) as enabled, and holds MSI-X messages while msix_masked.
+ */
+struct pciem_config_state {
+	bool memory;			/* Command: Memory Space Enable */
+	bool bus_master;		/* Command: Bus Master Enable */
+	bool intx_disabled;		/* Command: Interrupt Disable */
+	bool msi;			/* MSI Enable (false without MSI) */
+	bool msix;			/* MSI-X Enable (false without MSI-X) */
+	bool msix_masked;		/* MSI-X Function Mask */
+	unsigned int power_state;	/* PMCSR: 0 (D0) to 3 (D3hot); 0 without PM */
+};
 
 /* Why the device was reset (the reset hook's reason). */
 #define PCIEM_PLUGIN_RESET_FLR	1	/* the driver initiated a Function Level Reset */
@@ -119,6 +135,17 @@ struct pciem_plugin {
 	 * served without it.
 	 */
 	void (*events_lost)(struct pciem_device *dev, uint64_t count);
+	/*
+	 * Called when the driver (or the PCI core) changed what config space
+	 * says about the device's state (struct pciem_config_state): Bus
+	 * Master Enable, MSI or MSI-X enabled, the MSI-X Function Mask, the
+	 * power state.  old is the state before, now the state after.
+	 *
+	 * Added after events_lost.
+	 */
+	void (*config_changed)(struct pciem_device *dev,
+			       const struct pciem_config_state *old,
+			       const struct pciem_config_state *now);
 };
 
 /* The symbol pciemd looks up; PCIEM_PLUGIN() defines it. */
@@ -226,6 +253,13 @@ const char *pciem_device_address(const struct pciem_device *dev);
 /* The plugin's own per-device state; NULL until set. */
 void pciem_set_private(struct pciem_device *dev, void *priv);
 void *pciem_get_private(const struct pciem_device *dev);
+
+/*
+ * The config state now (as of the last config write pciemd handled):
+ * 0, or -ENODEV before the device is on the bus.
+ */
+int pciem_config_state(const struct pciem_device *dev,
+		       struct pciem_config_state *state);
 
 /* ---------------------------------------------------------------------- */
 /* Registers                                                               */

@@ -58,6 +58,9 @@ struct fake_backend {
 	uint8_t bar0_at_attach[32];	/* BAR 0 as drivers first see it */
 	size_t unmapped;		/* unmap calls */
 	bool destroyed;
+	/* Config space as the PCI core would show it; read_config errno. */
+	uint8_t config[256];
+	int config_errno;
 	/* Fake host memory for DMA: [host_iova, host_iova + sizeof(host)). */
 	uint64_t host_iova;
 	uint8_t host[256];
@@ -185,11 +188,27 @@ static inline void fake_destroy(struct pd_backend *b)
 	((struct fake_backend *)b)->destroyed = true;
 }
 
+static inline int fake_read_config(struct pd_backend *b, const char *address,
+				   unsigned int offset, void *buf, size_t len)
+{
+	struct fake_backend *f = (struct fake_backend *)b;
+
+	if (strcmp(address, "10000:00:00.0"))
+		return -ENOENT;
+	if (f->config_errno)
+		return -f->config_errno;
+	if (offset > sizeof(f->config) || len > sizeof(f->config) - offset)
+		return -EIO;
+	memcpy(buf, f->config + offset, len);
+	return 0;
+}
+
 static const struct pd_backend_ops fake_ops = {
 	.ioctl = fake_ioctl,
 	.map_ring = fake_map_ring,
 	.map_bar = fake_map_bar,
 	.unmap = fake_unmap,
+	.read_config = fake_read_config,
 	.destroy = fake_destroy,
 };
 

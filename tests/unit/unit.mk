@@ -62,7 +62,8 @@ PD_UNIT_CFLAGS = -I$(CURDIR)/include -I$(CURDIR)/pciemd -rdynamic -pthread \
 	-DPD_PLUGINS='"$(BUILD)/lib/pciem/handlers"' -DPD_TOP='"$(CURDIR)"' \
 	$(shell pkg-config --cflags --libs yaml-0.1 libsystemd) -ldl
 PD_UNIT_TESTS := $(patsubst $(UNIT_DIR)/%.c,%,$(wildcard $(UNIT_DIR)/test_plugin*.c \
-	$(UNIT_DIR)/test_dispatch*.c $(UNIT_DIR)/test_builder*.c $(UNIT_DIR)/test_daemon*.c))
+	$(UNIT_DIR)/test_dispatch*.c $(UNIT_DIR)/test_builder*.c $(UNIT_DIR)/test_daemon*.c \
+	$(UNIT_DIR)/test_config*.c))
 $(foreach t,$(PD_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(PD_UNIT_SRCS) $(PD_UNIT_DESC_SRCS)))
 $(foreach t,$(PD_UNIT_TESTS),$(eval UNIT_CFLAGS_$(t) = $(PD_UNIT_CFLAGS)))
 $(PD_UNIT_TESTS:%=$(UNIT_BUILD)/%): $(PCIEMD_TEST_PLUGINS) $(PCIEMD_PLUGINS) \

@@ -3,8 +3,8 @@
  * A plugin that makes every handler kind visible to a driver, for the VM
  * scenarios: reads of SCRATCH are answered by a read handler, writes to
  * DOORBELL are echoed into LAST, writes to the watched register WATCHED
- * are echoed plus one into WATCH_ECHO, and a periodic timer counts in
- * TICKS.
+ * are echoed plus one into WATCH_ECHO, a periodic timer counts in
+ * TICKS, and CONFIG follows the config state.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -71,4 +71,24 @@ PCIEM_WRITE_HANDLER(echo_watch)
 	pciem_reg_write(dev, "WATCH_ECHO", wr->value + 1);
 }
 
-PCIEM_PLUGIN(.name = "echo", .init = echo_init, .fini = echo_fini);
+/*
+ * CONFIG shows the config state (bit 0 memory, 1 bus master, 2 MSI, 3
+ * MSI-X, 4 MSI-X masked, bits 8-9 the power state) and, from bit 16, how
+ * many changes the plugin heard of.
+ */
+static void echo_config(struct pciem_device *dev, const struct pciem_config_state *old,
+			const struct pciem_config_state *now)
+{
+	uint64_t changes = 0;
+
+	(void)old;
+	pciem_reg_read(dev, "CONFIG", &changes);
+	changes = (changes >> 16) + 1;
+	pciem_reg_write(dev, "CONFIG", changes << 16 | now->power_state << 8 |
+			(uint64_t)now->msix_masked << 4 | (uint64_t)now->msix << 3 |
+			(uint64_t)now->msi << 2 | (uint64_t)now->bus_master << 1 |
+			(uint64_t)now->memory);
+}
+
+PCIEM_PLUGIN(.name = "echo", .init = echo_init, .fini = echo_fini,
+	     .config_changed = echo_config);

@@ -2,7 +2,8 @@
 # Every kind of handler through the real kernel: a read handler answers
 # synchronous reads (whole and narrower), a write-only register reads 0,
 # a write handler sees trapped writes, a watched register's writes reach
-# its handler through a hardware watchpoint, and a plugin timer runs.
+# its handler through a hardware watchpoint, a plugin timer runs, and the
+# plugin hears of config state changes (MSI-X, bus mastering) as they come.
 # timeout: 180
 # shellcheck disable=SC1091
 . /pciem/lib.sh
@@ -12,13 +13,16 @@ cat >/tmp/echo.yaml <<'YAML'
 name: echo
 identity: { vendor: 0x1234, device: 0x5679, class: 0xff0000 }
 bars:
-  - { index: 0, size: 8K }
+  - { index: 0, size: 16K }
+capabilities:
+  msix: { vectors: 2, bar: 0, table: 0x2000, pba: 0x2800 }
 registers:
   - { name: SCRATCH, offset: 0x0, read: echo_read }
   - { name: DOORBELL, offset: 0x4, access: wo, write: echo_write }
   - { name: LAST, offset: 0x8, access: ro }
   - { name: WATCH_ECHO, offset: 0xc, access: ro }
   - { name: TICKS, offset: 0x10, access: ro }
+  - { name: CONFIG, offset: 0x14, access: ro }
   - { name: WATCHED, offset: 0x1000, write: echo_watch, watch: true }
 plugin: echo
 params:
@@ -56,6 +60,19 @@ sleep 0.3
 t2=$(rd 0x10 4)
 check "the plugin's periodic timer counts ($t1, then $t2)" \
 	sh -c "[ \$(($t2)) -gt \$(($t1)) ] && [ \$(($t1)) -gt 0 ]"
+
+# CONFIG follows the config state as the plugin hears of it.
+cfg() { printf '0x%x' $(($(rd 0x14 4) & 0xffff)); }
+cfg_is() { [ "$(cfg)" = "$1" ]; }
+wait_for "the plugin heard the probe enable memory and bus mastering" 5 cfg_is 0x3
+drv "$addr" vectors "alloc msix 1"
+wait_for "and the driver enable MSI-X" 5 cfg_is 0xb
+drv "$addr" vectors free
+wait_for "and disable it" 5 cfg_is 0x3
+setpci -s "$addr" COMMAND=0x0002
+wait_for "and setpci turn bus mastering off" 5 cfg_is 0x1
+check "each change heard once or more" sh -c "[ \$(($(rd 0x14 4) >> 16)) -ge 4 ]"
+setpci -s "$addr" COMMAND=0x0006
 
 kill -TERM "$pid"
 rc=0
