@@ -43,22 +43,37 @@ static struct pd_call *take_all(struct pd_calls *c)
 	return list;
 }
 
+/* Run what waits now; calls made meanwhile wait for the next turn. */
+static unsigned int run_all(struct pciem_device *dev)
+{
+	struct pd_call *list, *next;
+	unsigned int n = 0;
+
+	for (list = take_all(dev->calls); list; list = next) {
+		next = list->next;
+		list->fn(dev, list->arg);
+		free(list);
+		n++;
+	}
+	return n;
+}
+
 static int on_calls(sd_event_source *source, int fd, uint32_t revents,
 		    void *userdata)
 {
-	struct pciem_device *dev = userdata;
-	struct pd_call *list, *next;
 	eventfd_t n;
 
 	(void)source;
 	(void)revents;
 	eventfd_read(fd, &n);
-	for (list = take_all(dev->calls); list; list = next) {
-		next = list->next;
-		list->fn(dev, list->arg);
-		free(list);
-	}
+	run_all(userdata);
 	return 0;
+}
+
+__attribute__((visibility("default")))
+unsigned int pciem_call_drain(struct pciem_device *dev)
+{
+	return dev->calls ? run_all(dev) : 0;
 }
 
 int pd_calls_start(struct pciem_device *dev)

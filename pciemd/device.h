@@ -41,6 +41,8 @@ struct pd_bar {
 struct pd_config_track {
 	bool known;			/* located; the state is current */
 	unsigned int pm, msi, msix;	/* capability offsets */
+	uint16_t pmc;			/* PM capabilities: D1, D2 supported */
+	uint8_t shadow[256];		/* config space as read, state bits as written since */
 	struct pciem_config_state state;
 };
 
@@ -121,10 +123,17 @@ sd_event_source *pd_timer_source(struct pciem_device *dev, pciem_timer_id id);
 /*
  * The config state: located once the device is on the bus (-errno, with a
  * warning, when config space cannot be read: the state is then unknown),
- * then brought up to date by each CONFIG_WRITE or RESET event.
+ * then followed through each CONFIG_WRITE or RESET event.
  */
 int pd_config_locate(struct pciem_device *dev);
-void pd_config_event(struct pciem_device *dev, const struct pciem_event *ev);
+/*
+ * Apply a CONFIG_WRITE or RESET event to the state; true if it changed,
+ * with the state before in *old.  pd_config_notify() then logs the new
+ * state and calls the plugin's config_changed hook.
+ */
+bool pd_config_update(struct pciem_device *dev, const struct pciem_event *ev,
+		      struct pciem_config_state *old);
+void pd_config_notify(struct pciem_device *dev, const struct pciem_config_state *old);
 
 /* fd watches: every one removed (teardown). */
 void pd_watches_free(struct pciem_device *dev);

@@ -104,14 +104,26 @@ static void reset(struct pciem_device *dev, const struct pciem_event *ev)
 {
 	const char *why = ev->data == PCIEM_RESET_FLR ? "Function Level Reset" :
 			  ev->data == PCIEM_RESET_PM ? "D3hot to D0" : "reset";
+	struct pciem_config_state old;
+	bool changed;
 
 	dev->stats.resets++;
 	pd_log(dev->log, LOG_INFO, "%s: registers back to their reset values", why);
 	pd_device_apply_resets(dev);
+	/* Config space is back at its reset values too: so is the state. */
+	changed = pd_config_update(dev, ev, &old);
 	if (dev->plugin_started && dev->plugin->info->reset)
 		dev->plugin->info->reset(dev, (unsigned int)ev->data);
-	/* Config space is back at its reset values too. */
-	pd_config_event(dev, ev);
+	if (changed)
+		pd_config_notify(dev, &old);
+}
+
+static void config_write(struct pciem_device *dev, const struct pciem_event *ev)
+{
+	struct pciem_config_state old;
+
+	if (pd_config_update(dev, ev, &old))
+		pd_config_notify(dev, &old);
 }
 
 static void read_timeout(struct pciem_device *dev, const struct pciem_event *ev)
@@ -173,7 +185,7 @@ void pd_dispatch_event(struct pciem_device *dev, const struct pciem_event *ev)
 		       ev->type == PCIEM_EVENT_CONFIG_READ ? "read" : "write",
 		       ev->offset, ev->data);
 		if (ev->type == PCIEM_EVENT_CONFIG_WRITE)
-			pd_config_event(dev, ev);
+			config_write(dev, ev);
 		break;
 	default:
 		pd_log(dev->log, LOG_DEBUG, "event type %u ignored", ev->type);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Plugin fd watches on the daemon's sd-event loop: a backing file, a tap
- * device or a socket served on pciemd's one thread.  As with timers,
+ * Plugin fd watches on the daemon's sd-event loop: a tap device, a socket,
+ * a pipe or an eventfd served on pciemd's one thread (epoll refuses
+ * regular files: their I/O belongs on a worker thread).  As with timers,
  * plugins hold ids, and a watch removed from its own callback is freed
  * once the callback returns.
  */
@@ -67,8 +68,9 @@ pciem_watch_id pciem_fd_add(struct pciem_device *dev, int fd,
 	struct pd_watch *w;
 	int ret;
 
+	/* EPOLLRDHUP: a stream socket's peer closing is a hang-up too. */
 	if (events & PCIEM_FD_READABLE)
-		mask |= EPOLLIN;
+		mask |= EPOLLIN | EPOLLRDHUP;
 	if (events & PCIEM_FD_WRITABLE)
 		mask |= EPOLLOUT;
 	if (!dev->loop || !fn || fd < 0 || !mask ||

@@ -4,7 +4,8 @@
  * checking a plugin (pciemd --check) must not run its code, and loading
  * one runs its constructors.  Reads the ELF dynamic symbol table of a
  * shared object of this machine; every offset and size in the file is
- * bounds-checked, so any file is safe to read.
+ * bounds-checked, and the file is read, not mapped, so any file is safe
+ * to read, even one rewritten meanwhile.
  */
 #ifndef PCIEMD_PLUGIN_ELF_H
 #define PCIEMD_PLUGIN_ELF_H
@@ -26,8 +27,9 @@ struct pd_elf_sym {
 	uint64_t size;		/* st_size */
 	/*
 	 * An object's initial bytes as the file holds them (before
-	 * relocation: pointers in it are not usable), or NULL when the
-	 * file holds none (.bss) or they are not where the symbol says.
+	 * relocation: pointers in it are not usable), valid until the next
+	 * lookup; NULL when the file holds none (.bss), they are not where
+	 * the symbol says, or the object is larger than 4 KiB.
 	 */
 	const void *data;
 };
@@ -43,7 +45,7 @@ int pd_elf_open(const char *path, struct pd_elf **out, char *why, size_t len);
  * The symbol name as the file defines and exports it: false when it is
  * absent, only referenced (defined by another library) or not global.
  */
-bool pd_elf_lookup(const struct pd_elf *elf, const char *name,
+bool pd_elf_lookup(struct pd_elf *elf, const char *name,
 		   struct pd_elf_sym *sym);
 
 void pd_elf_close(struct pd_elf *elf);

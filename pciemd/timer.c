@@ -20,6 +20,12 @@
  * quarter of a second late.
  */
 #define PD_TIMER_ACCURACY_US 1
+/*
+ * Longer delays and periods (2^52 us is 142 years) are refused: the next
+ * due time of a periodic timer is the last one plus the period, which
+ * must not wrap around.
+ */
+#define PD_TIMER_MAX_US (1ULL << 52)
 
 struct pd_timer {
 	struct pd_timer *next;
@@ -76,9 +82,11 @@ pciem_timer_id pciem_timer_add(struct pciem_device *dev, uint64_t delay_us,
 	struct pd_timer *t;
 	int ret;
 
-	if (!dev->loop || !fn) {
+	if (!dev->loop || !fn || delay_us > PD_TIMER_MAX_US || period_us > PD_TIMER_MAX_US) {
 		pd_log(dev->log, LOG_ERR, "pciem_timer_add: %s",
-		       fn ? "no event loop runs this device" : "no callback given");
+		       !dev->loop ? "no event loop runs this device" :
+		       !fn ? "no callback given" :
+		       "a delay or period above 2^52 us (142 years)");
 		return 0;
 	}
 	t = calloc(1, sizeof(*t));

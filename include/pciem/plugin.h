@@ -26,7 +26,7 @@
  * one thread, one at a time.  A plugin may start threads of its own (a
  * backing file's I/O, say): from them it may call only the functions
  * marked "any thread" (interrupts, DMA, pciem_call_soon()), and its fini
- * must stop them.
+ * must stop them (an init that fails, before returning).
  *
  * See docs/plugins.md for a complete example.
  */
@@ -266,9 +266,11 @@ int pciem_config_state(const struct pciem_device *dev,
 /* ---------------------------------------------------------------------- */
 
 /*
- * The register of that YAML name, or NULL.  The functions below take NULL
- * (or a register of another device) without crashing: they do nothing,
- * read 0, and the first such call is logged.
+ * The register of that YAML name, or NULL.  The functions below take that
+ * NULL without crashing: pciem_reg_name() gives "(no register)", the
+ * other getters 0.  pciem_reg_get/set/update() also refuse a register of
+ * another device: they do nothing, read 0, and the first such call is
+ * logged.
  */
 const struct pciem_register *pciem_reg_find(const struct pciem_device *dev,
 					    const char *name);
@@ -425,8 +427,11 @@ typedef void pciem_fd_fn(struct pciem_device *dev, int fd, unsigned int ready,
 /*
  * Call fn(dev, fd, ready, arg) on pciemd's thread whenever fd is ready
  * for what events asks (PCIEM_FD_READABLE and/or PCIEM_FD_WRITABLE), until
- * removed or the device is.  The fd stays the plugin's to close, after
- * removing its watch.  0 on failure (logged: an fd watched twice, say).
+ * removed or the device is: a socket, a pipe, an eventfd, a tap device.
+ * Not a regular file (epoll refuses those: do their I/O on a thread of
+ * the plugin's and hand results back with pciem_call_soon()).  The fd
+ * stays the plugin's to close, after removing its watch.  0 on failure
+ * (logged: an fd watched twice, a regular file).
  */
 pciem_watch_id pciem_fd_add(struct pciem_device *dev, int fd,
 			    unsigned int events, pciem_fd_fn *fn, void *arg);
@@ -438,10 +443,16 @@ typedef void pciem_call_fn(struct pciem_device *dev, void *arg);
 /*
  * Any thread: run fn(dev, arg) on pciemd's thread soon, after the calls
  * asked for before it (a worker handing back a finished command).  0, or
- * -ENOMEM, or -ENODEV when pciemd runs no loop for the device.  Calls
- * still waiting when the device is removed are dropped, not run.
+ * -ENOMEM, or -ENODEV when pciemd runs no loop for the device.
  */
 int pciem_call_soon(struct pciem_device *dev, pciem_call_fn *fn, void *arg);
+/*
+ * pciemd's thread: run now every call still waiting, in order; returns how
+ * many ran.  For fini, once the plugin's threads are stopped: what they
+ * handed over last is run (and can free what it carries) instead of
+ * being dropped when the device is removed.
+ */
+unsigned int pciem_call_drain(struct pciem_device *dev);
 
 /* ---------------------------------------------------------------------- */
 /* Parameters (the YAML's `params:`)                                       */

@@ -61,6 +61,7 @@ struct fake_backend {
 	/* Config space as the PCI core would show it; read_config errno. */
 	uint8_t config[256];
 	int config_errno;
+	unsigned int config_reads;
 	/* Fake host memory for DMA: [host_iova, host_iova + sizeof(host)). */
 	uint64_t host_iova;
 	uint8_t host[256];
@@ -193,6 +194,7 @@ static inline int fake_read_config(struct pd_backend *b, const char *address,
 {
 	struct fake_backend *f = (struct fake_backend *)b;
 
+	f->config_reads++;
 	if (strcmp(address, "10000:00:00.0"))
 		return -ENOENT;
 	if (f->config_errno)

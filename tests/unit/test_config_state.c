@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The config state a plugin is told of (pciemd/config_state.c), against a
- * fake kernel whose config space the test writes: the capabilities found
- * by walking the list, a hook call for each change and none without one,
- * writes elsewhere ignored, a reset, an unreadable config space, and a
+ * fake kernel: the capabilities found by walking config space once, then
+ * the state followed through config writes as the kernel applies them (a
+ * hook call for each change and none without one, writes elsewhere
+ * ignored, D-states the device lacks not entered, a reset) without ever
+ * reading config space again; an unreadable config space, and a
  * capability list that loops.
  */
 #include <check.h>
@@ -22,7 +24,7 @@ static struct fake_backend *fake;
 static struct pciem_device *dev;
 
 static struct {
-	unsigned int calls;
+	unsigned int calls, resets;
 	struct pciem_config_state old, now;
 } seen;
 
@@ -35,9 +37,22 @@ static void on_config(struct pciem_device *d, const struct pciem_config_state *o
 	seen.now = *now;
 }
 
+/* The reset hook already sees the state after the reset. */
+static void on_reset(struct pciem_device *d, unsigned int reason)
+{
+	struct pciem_config_state s;
+
+	(void)reason;
+	ck_assert_int_eq(pciem_config_state(d, &s), 0);
+	ck_assert(!s.bus_master && !s.msix);
+	ck_assert_uint_eq(seen.calls, 6);	/* config_changed comes after */
+	seen.resets++;
+}
+
 static struct pciem_plugin test_plugin = {
 	.api_version = PCIEM_PLUGIN_API_VERSION,
 	.struct_size = sizeof(struct pciem_plugin),
+	.reset = on_reset,
 	.config_changed = on_config,
 };
 static struct pd_plugin plugin = { .info = &test_plugin, .path = "test.so" };
@@ -87,10 +102,10 @@ static void teardown(void)
 	free(fake);
 }
 
-static void written(uint64_t offset, uint32_t size)
+static void written(uint64_t offset, uint32_t size, uint64_t data)
 {
 	struct pciem_event e = { .type = PCIEM_EVENT_CONFIG_WRITE, .offset = offset,
-				 .size = size };
+				 .size = size, .data = data };
 
 	pd_dispatch_event(dev, &e);
 }
@@ -98,6 +113,7 @@ static void written(uint64_t offset, uint32_t size)
 START_TEST(found_and_followed)
 {
 	struct pciem_config_state s;
+	unsigned int reads;
 
 	build();
 	ck_assert(dev->config.known);
@@ -106,56 +122,72 @@ START_TEST(found_and_followed)
 	ck_assert_uint_eq(dev->config.msix, 0x70);
 	ck_assert_int_eq(pciem_config_state(dev, &s), 0);
 	ck_assert(!s.memory && !s.bus_master && !s.msix && s.power_state == 0);
+	reads = fake->config_reads;
 
 	/* The driver enables memory and bus mastering. */
-	put16(0x04, 0x0006);
-	written(0x04, 2);
+	written(0x04, 2, 0x0006);
 	ck_assert_uint_eq(seen.calls, 1);
 	ck_assert(!seen.old.bus_master && seen.now.bus_master && seen.now.memory);
 	ck_assert_int_eq(pciem_config_state(dev, &s), 0);
 	ck_assert(s.bus_master);
 
-	/* The same value again: no change, no call. */
-	written(0x04, 4);
+	/* The same value again, as a dword with Status: no change, no call. */
+	written(0x04, 4, 0xffff0006);
 	ck_assert_uint_eq(seen.calls, 1);
 
-	/* A write elsewhere is not looked at, whatever config space holds. */
-	put16(0x04, 0x0406);
-	written(0x3c, 1);
-	written(0x08, 4);
+	/* Writes elsewhere change nothing. */
+	written(0x3c, 1, 0xff);
+	written(0x08, 4, 0xffffffff);
+	written(0x40, 4, 0xffffffff);		/* PM's ID, next and PMC */
 	ck_assert_uint_eq(seen.calls, 1);
-	/* Until one touches Command: then INTx disable shows. */
-	written(0x05, 1);
+	/* A byte of Command: INTx disable. */
+	written(0x05, 1, 0x04);
 	ck_assert_uint_eq(seen.calls, 2);
-	ck_assert(seen.now.intx_disabled);
+	ck_assert(seen.now.intx_disabled && seen.now.bus_master);
 
-	/* MSI-X enabled and masked, by a dword write covering its control. */
-	put16(0x72, 0xc000);
-	written(0x70, 4);
+	/* MSI-X enabled and masked by a dword write covering its control. */
+	written(0x70, 4, 0xc0000000);
 	ck_assert_uint_eq(seen.calls, 3);
 	ck_assert(seen.now.msix && seen.now.msix_masked && !seen.now.msi);
-	put16(0x72, 0x8000);
-	written(0x73, 1);
+	/* Unmasked by a byte write of the control's high byte. */
+	written(0x73, 1, 0x80);
 	ck_assert_uint_eq(seen.calls, 4);
-	ck_assert(seen.old.msix_masked && !seen.now.msix_masked);
+	ck_assert(seen.old.msix_masked && !seen.now.msix_masked && seen.now.msix);
 
-	/* MSI, and D3hot. */
-	put16(0x52, 0x0001);
-	written(0x52, 2);
+	/* MSI, and the power states: D3hot, D1 refused (not supported), D0. */
+	written(0x52, 2, 0x0001);
 	ck_assert(seen.now.msi);
-	put16(0x44, 0x0003);
-	written(0x44, 2);
+	written(0x44, 2, 0x0003);
 	ck_assert_uint_eq(seen.now.power_state, 3);
 	ck_assert_uint_eq(seen.calls, 6);
+	written(0x44, 1, 0x01);
+	ck_assert_uint_eq(seen.calls, 6);
+	ck_assert_int_eq(pciem_config_state(dev, &s), 0);
+	ck_assert_uint_eq(s.power_state, 3);
 
-	/* A reset puts config space back: the plugin hears of it. */
-	memset(fake->config, 0, sizeof(fake->config));
-	layout();
+	/* A reset puts it all back: the plugin hears of it. */
 	pd_dispatch_event(dev, &(struct pciem_event){ .type = PCIEM_EVENT_RESET,
-						      .data = PCIEM_RESET_FLR });
+						      .data = PCIEM_RESET_PM });
+	ck_assert_uint_eq(seen.resets, 1);
 	ck_assert_uint_eq(seen.calls, 7);
-	ck_assert(seen.old.bus_master && !seen.now.bus_master && !seen.now.msix);
+	ck_assert(seen.old.bus_master && !seen.now.bus_master && !seen.now.msix &&
+		  !seen.now.msi && !seen.now.memory);
 	ck_assert_uint_eq(seen.now.power_state, 0);
+	/* Never read back: a driver resetting the function holds config space. */
+	ck_assert_uint_eq(fake->config_reads, reads);
+}
+END_TEST
+
+/* D1 and D2, when the device has them, are entered. */
+START_TEST(supported_d_states)
+{
+	put16(0x42, 0x0600);			/* PMC: D1 and D2 support */
+	build();
+	ck_assert_uint_eq(dev->config.pmc, 0x0600);
+	written(0x44, 2, 0x0001);
+	ck_assert_uint_eq(seen.now.power_state, 1);
+	written(0x44, 2, 0x0002);
+	ck_assert_uint_eq(seen.now.power_state, 2);
 }
 END_TEST
 
@@ -166,8 +198,7 @@ START_TEST(without_hook)
 
 	test_plugin.config_changed = NULL;
 	build();
-	put16(0x04, 0x0004);
-	written(0x04, 2);
+	written(0x04, 2, 0x0004);
 	test_plugin.config_changed = on_config;
 	ck_assert_uint_eq(seen.calls, 0);
 	ck_assert_int_eq(pciem_config_state(dev, &s), 0);
@@ -182,8 +213,8 @@ START_TEST(no_capabilities)
 	build();
 	ck_assert(dev->config.known);
 	ck_assert_uint_eq(dev->config.pm + dev->config.msi + dev->config.msix, 0);
-	put16(0x70, 0xffff);
-	written(0x70, 4);
+	written(0x70, 4, 0xffffffff);
+	written(0x44, 4, 0xffffffff);
 	ck_assert_uint_eq(seen.calls, 0);
 }
 END_TEST
@@ -238,7 +269,7 @@ START_TEST(unreadable)
 	ck_assert_str_eq(logs.lines[0],
 			 "<4>cannot read the config space of 10000:00:00.0 (Permission denied): the plugin is not told of its state");
 	ck_assert_int_eq(pciem_config_state(dev, &s), -ENODEV);
-	written(0x04, 2);
+	written(0x04, 2, 0x0006);
 	ck_assert_uint_eq(seen.calls, 0);
 }
 END_TEST
@@ -250,6 +281,7 @@ static Suite *config_state_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, found_and_followed);
+	tcase_add_test(tc, supported_d_states);
 	tcase_add_test(tc, without_hook);
 	tcase_add_test(tc, no_capabilities);
 	tcase_add_test(tc, hostile_capability_list);

@@ -403,6 +403,12 @@ START_TEST(timers)
 	ck_assert_str_eq(logs.lines[0], "<3>pciem_timer_add: no event loop runs this device");
 	ck_assert_int_ge(sd_event_new(&dev->loop), 0);
 
+	/* A period that would wrap the next due time around is refused. */
+	ck_assert_uint_eq(pciem_timer_add(dev, 1000, UINT64_MAX, never, NULL), 0);
+	ck_assert_uint_eq(pciem_timer_add(dev, UINT64_MAX, 0, never, NULL), 0);
+	ck_assert_str_eq(logs.lines[2], "<3>pciem_timer_add: a delay or period above 2^52 us (142 years)");
+	ck_assert_uint_ne(pciem_timer_add(dev, 1ULL << 52, 1ULL << 52, never, NULL), 0);
+	pd_timers_free(dev);
 	ticks.first = pciem_timer_add(dev, 1000, 0, once, &ticks);
 	ck_assert_uint_ne(ticks.first, 0);
 	ticks.periodic = pciem_timer_add(dev, 2000, 2000, every, NULL);

@@ -154,6 +154,62 @@ START_TEST(refused_kinds)
 }
 END_TEST
 
+/* A FIFO named as a plugin: refused at once, not waited on. */
+START_TEST(fifo)
+{
+	struct pd_elf *elf;
+	char why[128];
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(pd_elf_open(path, &elf, why, sizeof(why)), -1);
+	ck_assert_str_eq(why, "is not a regular file");
+}
+END_TEST
+
+/* A position-independent executable is ET_DYN too, but dlopen() refuses it. */
+START_TEST(executable)
+{
+	char cmd[256], why[128];
+	struct pd_elf *elf;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "%s/main.c", dir);
+	f = fopen(cmd, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("int exported(void);\nint exported(void) { return 1; }\nint main(void) { return exported(); }\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "cc -fPIE -pie -rdynamic -o %s %s/main.c", path, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(pd_elf_open(path, &elf, why, sizeof(why)), -1);
+	ck_assert_str_eq(why, "is an executable, not a shared object (build it with -shared -fPIC)");
+	snprintf(cmd, sizeof(cmd), "%s/main.c", dir);
+	unlink(cmd);
+}
+END_TEST
+
+/* The file rewritten (cut short) while open: lookups read short, no SIGBUS. */
+START_TEST(shrinks_while_open)
+{
+	struct pd_elf_sym sym;
+	struct pd_elf *elf;
+	unsigned char *buf;
+	size_t len;
+	char why[128];
+
+	buf = slurp(GOOD, &len);
+	spill(buf, len);
+	free(buf);
+	ck_assert_int_eq(pd_elf_open(path, &elf, why, sizeof(why)), 0);
+	ck_assert_int_eq(truncate(path, 64), 0);
+	/* Names come from the copies made at open; object bytes are gone. */
+	ck_assert(pd_elf_lookup(elf, "good_read", &sym));
+	ck_assert_int_eq(sym.kind, PD_ELF_FUNC);
+	ck_assert(pd_elf_lookup(elf, PCIEM_PLUGIN_SYMBOL, &sym));
+	ck_assert_ptr_null(sym.data);
+	pd_elf_close(elf);
+}
+END_TEST
+
 /* Every length the file could be cut to, and both halves of every header. */
 START_TEST(truncated)
 {
@@ -256,6 +312,9 @@ static Suite *plugin_elf_suite(void)
 	tcase_add_test(tc, real_plugin);
 	tcase_add_loop_test(tc, refused_files, 0, sizeof(refused) / sizeof(refused[0]));
 	tcase_add_test(tc, refused_kinds);
+	tcase_add_test(tc, fifo);
+	tcase_add_test(tc, executable);
+	tcase_add_test(tc, shrinks_while_open);
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, damaged);
 	tcase_set_timeout(tc, 60);

@@ -144,6 +144,34 @@ START_TEST(descriptor_from_a_newer_header)
 }
 END_TEST
 
+/*
+ * A plugin built with clang's AddressSanitizer: its globals are padded, so
+ * the descriptor's symbol is larger than struct_size.  Checked, not loaded
+ * (loading needs the sanitizer's runtime).
+ */
+START_TEST(descriptor_padded_by_a_sanitizer)
+{
+	char dir[] = "/tmp/pd-plugin-XXXXXX", cmd[512];
+	struct pciem_device *dev;
+	struct pd_plugin *p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+		 "clang -fsanitize=address -fPIC -shared -fvisibility=hidden -I" PD_TOP "/include "
+		 "-o %s/padded.so " PD_TOP "/tests/unit/plugins/good.c", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	desc.plugin = "padded";
+	dev = pd_device_new(&desc, &logs.log);
+	ck_assert_int_eq(pd_plugin_inspect(&desc, dir, &logs.log, &p), 0);
+	ck_assert_int_eq(pd_plugin_bind(p, dev), 0);
+	ck_assert_uint_eq(logs.n, 0);
+	pd_plugin_unload(p);
+	pd_device_free(dev);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* A descriptor of this version that ends before the later hooks is served. */
 START_TEST(descriptor_from_an_older_header)
 {
@@ -437,6 +465,7 @@ static Suite *plugin_load_suite(void)
 	tcase_add_test(tc, api_version_1);
 	tcase_add_test(tc, descriptor_from_a_newer_header);
 	tcase_add_test(tc, descriptor_from_an_older_header);
+	tcase_add_test(tc, descriptor_padded_by_a_sanitizer);
 	tcase_add_test(tc, descriptor_damaged);
 	tcase_add_test(tc, no_descriptor);
 	tcase_add_test(tc, not_a_shared_object);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "device.h"
@@ -138,6 +139,45 @@ START_TEST(fd_refusals)
 }
 END_TEST
 
+/* A stream socket's peer closing is a hang-up; a regular file is refused. */
+static unsigned int sock_ready;
+
+static void on_sock(struct pciem_device *d, int fd, unsigned int ready, void *arg)
+{
+	(void)fd;
+	(void)arg;
+	sock_ready |= ready;
+	if (ready & PCIEM_FD_HANGUP)
+		sd_event_exit(d->loop, 0);
+}
+
+START_TEST(fd_socket_peer_closes)
+{
+	int sv[2], file;
+	pciem_watch_id id;
+	char tmpl[] = "/tmp/pd-loop-XXXXXX";
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	id = pciem_fd_add(dev, sv[0], PCIEM_FD_READABLE, on_sock, NULL);
+	ck_assert_uint_ne(id, 0);
+	close(sv[1]);
+	ck_assert_int_eq(sd_event_loop(dev->loop), 0);
+	ck_assert(sock_ready & PCIEM_FD_HANGUP);
+	ck_assert_int_eq(pciem_fd_remove(dev, id), 0);
+	close(sv[0]);
+
+	/* A loop that has exited takes no new sources: a new one. */
+	sd_event_unref(dev->loop);
+	ck_assert_int_ge(sd_event_new(&dev->loop), 0);
+	file = mkstemp(tmpl);
+	ck_assert_int_ge(file, 0);
+	ck_assert_uint_eq(pciem_fd_add(dev, file, PCIEM_FD_READABLE, never, NULL), 0);
+	ck_assert_msg(strstr(logs.lines[0], ": Operation not permitted"), "%s", logs.lines[0]);
+	close(file);
+	unlink(tmpl);
+}
+END_TEST
+
 START_TEST(fd_without_loop)
 {
 	sd_event *loop = dev->loop;
@@ -238,6 +278,32 @@ START_TEST(call_soon_refusals_and_drops)
 }
 END_TEST
 
+/* fini drains what its stopped threads handed over last: run, in order. */
+static unsigned int drained[3], n_drained;
+
+static void record(struct pciem_device *d, void *arg)
+{
+	(void)d;
+	drained[n_drained++] = (unsigned int)(uintptr_t)arg;
+}
+
+START_TEST(call_drain)
+{
+	ck_assert_uint_eq(pciem_call_drain(dev), 0);	/* no queue: nothing */
+	ck_assert_int_eq(pd_calls_start(dev), 0);
+	for (uintptr_t i = 1; i <= 3; i++)
+		ck_assert_int_eq(pciem_call_soon(dev, record, (void *)i), 0);
+	ck_assert_uint_eq(pciem_call_drain(dev), 3);
+	ck_assert_uint_eq(n_drained, 3);
+	ck_assert_uint_eq(drained[0], 1);
+	ck_assert_uint_eq(drained[2], 3);
+	ck_assert_uint_eq(pciem_call_drain(dev), 0);
+	/* The eventfd's wake-up finds the queue empty: nothing runs twice. */
+	ck_assert_int_ge(sd_event_run(dev->loop, 0), 0);
+	ck_assert_uint_eq(n_drained, 3);
+}
+END_TEST
+
 static Suite *plugin_loop_suite(void)
 {
 	Suite *s = suite_create("plugin_loop");
@@ -246,9 +312,11 @@ static Suite *plugin_loop_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, fd_readable_then_hangup);
 	tcase_add_test(tc, fd_refusals);
+	tcase_add_test(tc, fd_socket_peer_closes);
 	tcase_add_test(tc, fd_without_loop);
 	tcase_add_test(tc, call_soon_from_threads);
 	tcase_add_test(tc, call_soon_refusals_and_drops);
+	tcase_add_test(tc, call_drain);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
