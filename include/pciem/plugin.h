@@ -295,8 +295,10 @@ void pciem_reg_set(struct pciem_device *dev, const struct pciem_register *reg,
 		   uint64_t value);
 /*
  * Clear the bits in clear, then set those in set, atomically with respect
- * to other users of BAR memory (the driver's writes are applied by the
- * kernel at any time).  Returns the previous content.
+ * to other users of BAR memory: the kernel applies a driver's naturally
+ * aligned write (masks, write-1-to-clear) as one compare-and-swap too, so
+ * neither loses the other's bits.  (A misaligned driver write, which PCIe
+ * would split too, is applied byte by byte.)  Returns the previous content.
  */
 uint64_t pciem_reg_update(struct pciem_device *dev,
 			  const struct pciem_register *reg, uint64_t clear,

@@ -28,6 +28,11 @@
  *                            writes 0, 1, 2...: "ok reads=N backwards=K",
  *                            K reads that saw a smaller value than the one
  *                            before (a write seen half done)
+ *   setrace BAR OFF MS       for MS ms, set bit 1 of the dword at OFF with an
+ *                            atomic OR, check it is still there, clear it,
+ *                            while a driver writes to it (bit 1 read-only
+ *                            to the driver): "ok rounds=N lost=K", K bits
+ *                            the kernel's emulated writes wrote over
  *   regiontoggle N BAR OFF SIZE WIDTH MODE FLAGS WMASK W1C
  *                            N times ADD_REGION then CLEAR_REGIONS, as fast
  *                            as they go: "ok" or "err ERRNO-NAME"
@@ -491,6 +496,38 @@ static void cmd_torn(struct dev_state *st, unsigned int bar, uint64_t off,
 	printf("ok reads=%" PRIu64 " backwards=%" PRIu64 "\n", reads, backwards);
 }
 
+/*
+ * What pciem_reg_update() promises: a bit the device sets while the
+ * kernel applies a driver's write (masks, write-1-to-clear) is not lost.
+ */
+static void cmd_setrace(struct dev_state *st, unsigned int bar, uint64_t off,
+			unsigned int ms)
+{
+	uint32_t *reg;
+	uint64_t rounds = 0, lost = 0;
+	struct timespec t0, t;
+
+	if (bar >= PCIEM_MAX_BARS || !st->bars[bar].mem ||
+	    off % 4 || off + 4 > st->bars[bar].size) {
+		printf("err bad register\n");
+		return;
+	}
+	reg = (uint32_t *)(st->bars[bar].mem + off);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int i = 0; i < 1000; i++) {
+			__atomic_fetch_or(reg, 2u, __ATOMIC_SEQ_CST);
+			if (!(__atomic_load_n(reg, __ATOMIC_SEQ_CST) & 2u))
+				lost++;
+			__atomic_fetch_and(reg, ~2u, __ATOMIC_SEQ_CST);
+			rounds++;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+		 (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+	printf("ok rounds=%" PRIu64 " lost=%" PRIu64 "\n", rounds, lost);
+}
+
 /* Regions added and cleared in a loop, while a driver runs. */
 static void cmd_region_toggle(struct dev_state *st, const char *line)
 {
@@ -578,6 +615,8 @@ static void serve(struct dev_state *st, const char *fifo)
 			reply_errno(ioctl(st->fd, PCIEM_IOCTL_ATTACH, 0));
 		} else if (!strcmp(cmd, "torn") && n == 4) {
 			cmd_torn(st, bar, off, width);
+		} else if (!strcmp(cmd, "setrace") && n == 4) {
+			cmd_setrace(st, bar, off, width);
 		} else if (!strcmp(cmd, "regiontoggle")) {
 			cmd_region_toggle(st, line);
 		} else if (!strcmp(cmd, "unregion") && n == 2) {
