@@ -62,7 +62,7 @@ static void tried_add(char *buf, size_t size, const char *path)
 }
 
 char *pd_plugin_find(const struct desc_device *desc, const char *dirs,
-		     const struct pd_log *log, int priority)
+		     const struct pd_log *log)
 {
 	const char *name = desc->plugin;
 	const char *file = desc->file ? desc->file : "(description)";
@@ -80,7 +80,7 @@ char *pd_plugin_find(const struct desc_device *desc, const char *dirs,
 			goto oom;
 		if (access(path, F_OK) == 0)
 			return path;
-		pd_log_at(log, priority, file, &desc->plugin_pos,
+		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
 			  "plugin '%s' not found; tried %s (a relative path is taken from the description's directory)",
 			  name, path);
 		free(path);
@@ -104,7 +104,7 @@ char *pd_plugin_find(const struct desc_device *desc, const char *dirs,
 			break;
 		d = end + 1;
 	}
-	pd_log_at(log, priority, file, &desc->plugin_pos,
+	pd_log_at(log, LOG_ERR, file, &desc->plugin_pos,
 		  "plugin '%s' not found; tried %s (install it there, or name its directory with --plugin-dir or PCIEM_PLUGIN_DIR)",
 		  name, tried[0] ? tried : "no directory");
 	return NULL;
@@ -197,7 +197,7 @@ static int open_plugin(const struct desc_device *desc, const char *dirs,
 		pd_log_at(log, LOG_ERR, file, &desc->plugin_pos, "out of memory");
 		return -1;
 	}
-	p->path = pd_plugin_find(desc, dirs, log, LOG_ERR);
+	p->path = pd_plugin_find(desc, dirs, log);
 	if (!p->path)
 		goto fail;
 	if (pd_elf_open(p->path, &p->elf, why, sizeof(why))) {

@@ -32,11 +32,10 @@ const char *pd_plugin_dirs(const char *cli_dir);
  * Where the plugin of desc is: its path if `plugin:` contains a '/'
  * (relative to the description's directory), else NAME.so (or NAME if it
  * ends in ".so") in the first of dirs that has it.  Returns a malloc'd
- * path, or NULL with the error logged at priority (listing every path
- * tried).
+ * path, or NULL with the error logged (listing every path tried).
  */
 char *pd_plugin_find(const struct desc_device *desc, const char *dirs,
-		     const struct pd_log *log, int priority);
+		     const struct pd_log *log);
 
 /*
  * Check desc's plugin in its file (descriptor version and size), then
