@@ -260,12 +260,14 @@ err_unlock:
  * pciem_bus_remove - hot-remove a registered device
  * @dev: device whose last file reference is gone
  *
- * The driver's remove() runs here; afterwards nothing of the device is
- * reachable but the bridge's config space, which then reads all-ones.
+ * The driver's remove() runs here, on a device that already reads as
+ * surprise-removed; afterwards nothing of the device is reachable but the
+ * bridge's config space, which reads all-ones.
  */
 void pciem_bus_remove(struct pciem_device *dev)
 {
 	struct pci_bus *bus = dev->bridge->bus;
+	struct pci_dev *pdev;
 	unsigned int i;
 
 	pci_lock_rescan_remove();
@@ -275,14 +277,24 @@ void pciem_bus_remove(struct pciem_device *dev)
 
 	pci_info(dev->pdev, "removing PCIem device\n");
 
+	/*
+	 * The device is gone before its driver hears of it, as after a
+	 * surprise removal: config space reads all-ones and the PCI core
+	 * reports the function disconnected, so a remove() that checks
+	 * (pci_device_is_present(), pci_channel_offline()) does not wait
+	 * for answers from a device process that has stopped serving it.
+	 * A plain store, as the PCI core's readers take no lock for it.
+	 */
+	pciem_config_mark_removed(&dev->host->cfg);
 	pci_lock_rescan_remove();
+	list_for_each_entry(pdev, &bus->devices, bus_list)
+		WRITE_ONCE(pdev->error_state, pci_channel_io_perm_failure);
 	pci_stop_root_bus(bus);
 	pci_remove_root_bus(bus);
 	pci_unlock_rescan_remove();
 	pciem_iommu_destroy(&dev->iommu, dev->pdev);
 	pci_dev_put(dev->pdev);
 	dev->pdev = NULL;
-	pciem_config_mark_removed(&dev->host->cfg);
 	pciem_irq_destroy(dev);
 
 	for (i = 0; i < PCIEM_MAX_BARS; i++)
