@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -412,6 +414,32 @@ PD_EXPORT int pciem_param_bool(struct pciem_device *dev, const char *key,
 		return 0;
 	return bad_param(dev, p, "is not a boolean",
 			 "true or false, as the description's booleans");
+}
+
+PD_EXPORT const char *pciem_param_key(const struct pciem_device *dev,
+				      unsigned int index)
+{
+	return index < dev->desc->n_params ? dev->desc->params[index].key :
+					     NULL;
+}
+
+PD_EXPORT int pciem_param_error(struct pciem_device *dev, const char *key,
+				const char *fmt, ...)
+{
+	const struct desc_param *p = param(dev, key);
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p)
+		pd_log_at(dev->log, LOG_ERR, pd_file(dev), &p->value_pos,
+			  "parameter %s: %s", p->key, msg);
+	else
+		pd_log_at(dev->log, LOG_ERR, pd_file(dev), NULL,
+			  "parameter %s: %s", key ? key : "(none)", msg);
+	return -EINVAL;
 }
 
 /* Logging ---------------------------------------------------------------- */

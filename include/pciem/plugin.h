@@ -478,6 +478,21 @@ int pciem_param_i64(struct pciem_device *dev, const char *key, int64_t def,
 int pciem_param_bool(struct pciem_device *dev, const char *key, bool def,
 		     bool *value);
 
+/*
+ * The index-th parameter's key, in the description's order, or NULL past
+ * the last: for refusing keys the plugin does not know (a typo).
+ */
+const char *pciem_param_key(const struct pciem_device *dev,
+			    unsigned int index);
+
+/*
+ * Reports a parameter the plugin cannot use, at its value's YAML position
+ * ("FILE:LINE:COL: error: parameter KEY: MESSAGE"), or at the file if the
+ * key is absent.  Returns -EINVAL, for init to return.
+ */
+int pciem_param_error(struct pciem_device *dev, const char *key,
+		      const char *fmt, ...) PCIEM_PLUGIN_PRINTF(3, 4);
+
 /* ---------------------------------------------------------------------- */
 /* Logging                                                                 */
 /* ---------------------------------------------------------------------- */
