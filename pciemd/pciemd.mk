@@ -33,8 +33,11 @@ PCIEMD_LDFLAGS := -rdynamic
 
 PCIEMD_PLUGIN_CFLAGS := $(USER_CFLAGS) -I$(CURDIR)/include -fPIC -shared \
 	-fvisibility=hidden
+# A plugin is devices/NAME.c, or devices/NAME/*.c for a bigger one.
+PCIEMD_DIR_PLUGINS := $(patsubst devices/%/,%,$(wildcard devices/*/))
 PCIEMD_PLUGINS := $(patsubst devices/%.c,$(BUILD)/lib/pciem/handlers/%.so,\
-	$(wildcard devices/*.c))
+	$(wildcard devices/*.c)) \
+	$(PCIEMD_DIR_PLUGINS:%=$(BUILD)/lib/pciem/handlers/%.so)
 # Plugins the unit tests and VM scenarios load: refused ones, a crashing one,
 # and one in C++ (built as C++20, whose designated initializers it uses).
 PCIEMD_TEST_PLUGINS := $(patsubst tests/unit/plugins/%.c,$(BUILD)/test-plugins/%.so,\
@@ -65,6 +68,14 @@ $(BUILD)/lib/pciem/handlers/%.so: devices/%.c include/pciem/plugin.h
 	@mkdir -p $(@D)
 	$(CC) $(PCIEMD_PLUGIN_CFLAGS) -o $@ $<
 
+define PCIEMD_DIR_PLUGIN_RULE
+$(BUILD)/lib/pciem/handlers/$(1).so: $(wildcard devices/$(1)/*.c) \
+		$(wildcard devices/$(1)/*.h) include/pciem/plugin.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(PCIEMD_PLUGIN_CFLAGS) -o $$@ $(wildcard devices/$(1)/*.c)
+endef
+$(foreach p,$(PCIEMD_DIR_PLUGINS),$(eval $(call PCIEMD_DIR_PLUGIN_RULE,$(p))))
+
 $(BUILD)/test-plugins/%.so: tests/unit/plugins/%.c include/pciem/plugin.h
 	@mkdir -p $(@D)
 	$(CC) $(PCIEMD_PLUGIN_CFLAGS) -o $@ $<
@@ -87,5 +98,7 @@ install: pciemd
 	chmod 0644 $(DESTDIR)$(PCIEMD_UNITDIR)/pciemd@.service
 	install -m 0644 systemd/pciem.conf $(DESTDIR)$(PCIEMD_MODLOADDIR)/pciem.conf
 	install -m 0644 devices/*.yaml devices/*.c $(DESTDIR)$(PCIEMD_DOCDIR)/examples/
+	$(foreach p,$(PCIEMD_DIR_PLUGINS),install -d $(DESTDIR)$(PCIEMD_DOCDIR)/examples/$(p) && \
+		install -m 0644 devices/$(p)/*.[ch] $(DESTDIR)$(PCIEMD_DOCDIR)/examples/$(p)/;)
 	install -m 0644 docs/pciemd.md docs/plugins.md $(wildcard docs/device-yaml.md) \
 		$(DESTDIR)$(PCIEMD_DOCDIR)/
