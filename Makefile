@@ -30,7 +30,7 @@ CC ?= cc
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/uapi
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all module drivers userspace deps check check-all demo demo-vm bench \
+.PHONY: all module drivers userspace deps check check-all demo demo-vm bench check-nvme \
 	clean check-unit check-lint check-vm need-kernel FORCE
 
 all: module drivers userspace
@@ -80,7 +80,13 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 RESULTS := $(BUILD)/results
-CHECK_PARTS := unit fuzz lint vm-selftest $(foreach k,$(KVERS),vm-$(k) bench-smoke-$(k))
+CHECK_PARTS := unit fuzz lint vm-selftest \
+	$(foreach k,$(KVERS),vm-$(k) nvme-$(k) bench-smoke-$(k))
+
+# The NVMe scenarios (tests/nvme/): Debian's nvme driver and tools against
+# devices/nvme.yaml.  The guest gets the host's tools and these modules.
+NVME_VM_ENV := VM_HOST_TOOLS="lspci setpci nvme mkfs.ext4 e2fsck fio blkdiscard" \
+	VM_KMODS="nvme crc32c_generic ext4"
 
 # part NAME COMMAND: COMMAND's output to the screen and RESULTS/NAME.log,
 # its wall-clock seconds to RESULTS/NAME.secs (the summary shows both).
@@ -95,6 +101,8 @@ check-all: all
 	@$(call part,vm-selftest,KVER=$(KVER) tests/vm/selftest)
 	@$(foreach k,$(KVERS),\
 		$(call part,vm-$(k),KVER=$(k) tests/vm/run --log-dir $(BUILD)/vm/logs-$(k)); \
+		$(call part,nvme-$(k),KVER=$(k) $(NVME_VM_ENV) tests/vm/run --name nvme \
+			--scenario-dir tests/nvme/scenarios --log-dir $(BUILD)/nvme-$(k)); \
 		$(call part,bench-smoke-$(k),KVER=$(k) VM_APPEND="pciembench.n=500" \
 			tests/vm/run --name bench-smoke --scenario-dir tests/bench/scenarios \
 			--log-dir $(BUILD)/bench-$(k));)
@@ -112,6 +120,11 @@ check-lint: | need-kernel
 # One scenario alone: make check-vm SCENARIO=20-shared-memory [KVER=...]
 check-vm: vm-ready
 	@KVER=$(KVER) tests/vm/run $(SCENARIO)
+
+# The NVMe scenarios alone, or one: make check-nvme [SCENARIO=40-fio] [KVER=...]
+check-nvme: vm-ready
+	@KVER=$(KVER) $(NVME_VM_ENV) tests/vm/run --name nvme \
+		--scenario-dir tests/nvme/scenarios --log-dir $(BUILD)/nvme-$(KVER) $(SCENARIO)
 
 # Benchmarks (tests/bench/): figures as ratios to a baseline measured in the
 # same VM boot.  BENCH_N sets the samples per figure.

@@ -17,6 +17,7 @@ PACKAGES=(
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static pciutils
 	check libyaml-dev libsystemd-dev systemd clang libclang-rt-14-dev
+	nvme-cli fio e2fsprogs util-linux
 )
 SOURCES=/etc/apt/sources.list.d/pciem-bookworm-backports.sources
 PIN=/etc/apt/preferences.d/pciem-bookworm-backports
