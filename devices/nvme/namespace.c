@@ -54,12 +54,27 @@ static int open_namespace(struct nvme_ctrl *c, struct nvme_ns *ns,
 	ret = pciem_param_u64(c->dev, key_size, 0, &size);
 	if (ret)
 		return ret;
+	/* Checked before anything is made, so a bad size leaves no file. */
+	if (size && (size % block_size || size < block_size))
+		return pciem_param_error(c->dev, key_size,
+					 "size %llu is not a multiple of the block size %llu; expected whole blocks",
+					 (unsigned long long)size,
+					 (unsigned long long)block_size);
 	ns->nsid = n;
 	ns->lba_shift = block_size == 512 ? 9 : 12;
 	ns->path = backing_path(file);
 	if (!ns->path)
 		return -ENOMEM;
-	ns->fd = open(ns->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ns->fd = open(ns->path, O_RDWR | O_CLOEXEC);
+	if (ns->fd < 0 && errno == ENOENT && size) {
+		ns->fd = open(ns->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0600);
+		ns->created = ns->fd >= 0;
+	}
+	if (ns->fd < 0 && errno == ENOENT && !size)
+		return pciem_param_error(c->dev, key_file,
+					 "'%s' does not exist and %s is not given; expected an existing file, or a size for a new one",
+					 ns->path, key_size);
 	if (ns->fd < 0)
 		return pciem_param_error(c->dev, key_file,
 					 "cannot open '%s': %s; expected a file pciemd may read and write (or create)",
@@ -72,19 +87,19 @@ static int open_namespace(struct nvme_ctrl *c, struct nvme_ns *ns,
 		return pciem_param_error(c->dev, key_file,
 					 "'%s' is empty and %s is not given; expected a size for the new namespace",
 					 ns->path, key_size);
+	if (!size && (st.st_size % block_size || st.st_size < (off_t)block_size))
+		return pciem_param_error(c->dev, key_file,
+					 "'%s' holds %lld bytes, not a multiple of the block size %llu; expected whole blocks",
+					 ns->path, (long long)st.st_size,
+					 (unsigned long long)block_size);
 	if (!size)
 		size = (uint64_t)st.st_size;
-	if (size % block_size || size < block_size)
-		return pciem_param_error(c->dev, pciem_param(c->dev, key_size) ? key_size : key_file,
-					 "size %llu is not a multiple of the block size %llu; expected whole blocks",
-					 (unsigned long long)size,
-					 (unsigned long long)block_size);
-	if (st.st_size && (uint64_t)st.st_size != size)
+	if (!ns->created && (uint64_t)st.st_size != size)
 		return pciem_param_error(c->dev, key_size,
 					 "'%s' holds %lld bytes, not %llu; expected its size (or no %s)",
 					 ns->path, (long long)st.st_size,
 					 (unsigned long long)size, key_size);
-	if (!st.st_size && ftruncate(ns->fd, (off_t)size))
+	if (ns->created && ftruncate(ns->fd, (off_t)size))
 		return pciem_param_error(c->dev, key_file,
 					 "cannot make '%s' %llu bytes: %s",
 					 ns->path, (unsigned long long)size,
@@ -133,13 +148,17 @@ int nvme_namespaces_open(struct nvme_ctrl *c)
 	return 0;
 }
 
-void nvme_namespaces_close(struct nvme_ctrl *c)
+/* A start that failed takes back the files it made. */
+void nvme_namespaces_close(struct nvme_ctrl *c, bool failed)
 {
 	for (unsigned int n = 0; n < NVME_MAX_NAMESPACES; n++) {
 		if (c->ns[n].fd >= 0) {
 			fsync(c->ns[n].fd);
 			close(c->ns[n].fd);
 		}
+		if (failed && c->ns[n].created)
+			unlink(c->ns[n].path);
+		c->ns[n].created = false;
 		c->ns[n].fd = -1;
 		free(c->ns[n].path);
 		c->ns[n].path = NULL;

@@ -116,6 +116,7 @@ struct nvme_ns {
 	unsigned int lba_shift;		/* 9 or 12 */
 	uint64_t blocks;
 	char *path;
+	bool created;			/* made by this start: gone if it fails */
 };
 
 struct nvme_cq {
@@ -234,7 +235,7 @@ uint16_t nvme_io(struct nvme_ctrl *c, const struct nvme_sqe *cmd);
 
 /* namespace.c: namespaces and their backing files. */
 int nvme_namespaces_open(struct nvme_ctrl *c);
-void nvme_namespaces_close(struct nvme_ctrl *c);
+void nvme_namespaces_close(struct nvme_ctrl *c, bool failed);
 struct nvme_ns *nvme_ns_get(struct nvme_ctrl *c, uint32_t nsid);
 uint16_t nvme_ns_format(struct nvme_ctrl *c, struct nvme_ns *ns);
 int nvme_ns_sync(struct nvme_ns *ns);

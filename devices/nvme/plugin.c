@@ -227,17 +227,21 @@ static void set_identity_registers(struct nvme_ctrl *c)
 	pciem_reg_set(c->dev, c->vs, 0x00010400);
 }
 
+static void ctrl_free(struct nvme_ctrl *c, bool failed)
+{
+	nvme_queues_free(c);
+	nvme_namespaces_close(c, failed);
+	free(c->buf);
+	pciem_set_private(c->dev, NULL);
+	free(c);
+}
+
 static void nvme_fini(struct pciem_device *dev)
 {
 	struct nvme_ctrl *c = pciem_get_private(dev);
 
-	if (!c)
-		return;
-	nvme_queues_free(c);
-	nvme_namespaces_close(c);
-	free(c->buf);
-	free(c);
-	pciem_set_private(dev, NULL);
+	if (c)
+		ctrl_free(c, false);
 }
 
 static int nvme_init(struct pciem_device *dev)
@@ -272,7 +276,7 @@ static int nvme_init(struct pciem_device *dev)
 			ret = -ENOMEM;
 	}
 	if (ret) {
-		nvme_fini(dev);
+		ctrl_free(c, true);
 		return ret;
 	}
 	c->vendor = sysfs_id(c, "vendor");
