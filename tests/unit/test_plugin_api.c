@@ -245,6 +245,26 @@ START_TEST(parameters)
 }
 END_TEST
 
+/* A plugin lists the keys (to refuse a typo) and reports a value it cannot use. */
+START_TEST(parameter_keys_and_errors)
+{
+	ck_assert_str_eq(pciem_param_key(dev, 0), "depth");
+	ck_assert_str_eq(pciem_param_key(dev, 4), "label");
+	ck_assert_ptr_null(pciem_param_key(dev, 5));
+	ck_assert_ptr_null(pciem_param_key(dev, ~0u));
+
+	ck_assert_int_eq(pciem_param_error(dev, "depth", "%u is not a power of %s", 0x40 + 1, "two"),
+			 -EINVAL);
+	ck_assert_int_eq(pciem_param_error(dev, "absent", "needed by %s", "depth"), -EINVAL);
+	ck_assert_int_eq(pciem_param_error(dev, NULL, "no key"), -EINVAL);
+	ck_assert_uint_eq(logs.n, 3);
+	/* At the value, as the description's own errors are. */
+	ck_assert_str_eq(logs.lines[0], "<3>dev.yaml:30:10: error: parameter depth: 65 is not a power of two");
+	ck_assert_str_eq(logs.lines[1], "<3>dev.yaml: error: parameter absent: needed by depth");
+	ck_assert_str_eq(logs.lines[2], "<3>dev.yaml: error: parameter (none): no key");
+}
+END_TEST
+
 /*
  * Parameters follow the description's grammar (pciemd/desc_number.h and
  * desc_value_bool): what the schema takes, they take; what it refuses,
@@ -510,6 +530,7 @@ static Suite *plugin_api_suite(void)
 	tcase_add_test(tc, dma);
 	tcase_add_test(tc, dma_atomics);
 	tcase_add_test(tc, parameters);
+	tcase_add_test(tc, parameter_keys_and_errors);
 	tcase_add_loop_test(tc, parameter_grammar, 0, sizeof(grammar) / sizeof(grammar[0]));
 	tcase_add_test(tc, registers_null);
 	tcase_add_test(tc, logging);
