@@ -100,5 +100,5 @@ install: pciemd
 	install -m 0644 devices/*.yaml devices/*.c $(DESTDIR)$(PCIEMD_DOCDIR)/examples/
 	$(foreach p,$(PCIEMD_DIR_PLUGINS),install -d $(DESTDIR)$(PCIEMD_DOCDIR)/examples/$(p) && \
 		install -m 0644 devices/$(p)/*.[ch] $(DESTDIR)$(PCIEMD_DOCDIR)/examples/$(p)/;)
-	install -m 0644 docs/pciemd.md docs/plugins.md $(wildcard docs/device-yaml.md) \
+	install -m 0644 docs/pciemd.md docs/plugins.md docs/nvme.md $(wildcard docs/device-yaml.md) \
 		$(DESTDIR)$(PCIEMD_DOCDIR)/
