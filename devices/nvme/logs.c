@@ -2,7 +2,8 @@
 /*
  * Get Log Page: error information, SMART / health information (counters
  * of what the driver read and wrote), the firmware slots and the changed
- * namespace list (always empty: namespaces never change).
+ * namespace list (always empty: namespaces never change); and 0xC0, a
+ * vendor-specific page of the controller's own counters.
  */
 #include <string.h>
 
@@ -13,6 +14,7 @@ enum {
 	LOG_SMART = 0x02,
 	LOG_FIRMWARE_SLOT = 0x03,
 	LOG_CHANGED_NS = 0x04,
+	LOG_COUNTERS = 0xc0,
 };
 
 /* The newest error first; the error count grows from 1. */
@@ -63,6 +65,22 @@ static size_t firmware_log(struct nvme_ctrl *c, uint8_t *d)
 	return 512;
 }
 
+/*
+ * 0xC0: commands, I/O commands, doorbell writes, shadow doorbell moves
+ * and interrupts since the controller was made, 64-bit little-endian each.
+ */
+static size_t counters_log(struct nvme_ctrl *c, uint8_t *d)
+{
+	const struct nvme_counters *n = &c->counters;
+
+	nvme_put64(d + 0, n->commands);
+	nvme_put64(d + 8, n->io_commands);
+	nvme_put64(d + 16, n->doorbell_writes);
+	nvme_put64(d + 24, n->shadow_reads);
+	nvme_put64(d + 32, n->interrupts);
+	return 512;
+}
+
 uint16_t nvme_get_log_page(struct nvme_ctrl *c, const struct nvme_sqe *cmd)
 {
 	uint8_t lid = (uint8_t)cmd->cdw10;
@@ -91,6 +109,9 @@ uint16_t nvme_get_log_page(struct nvme_ctrl *c, const struct nvme_sqe *cmd)
 		break;
 	case LOG_CHANGED_NS:
 		size = 4096;
+		break;
+	case LOG_COUNTERS:
+		size = counters_log(c, d);
 		break;
 	default:
 		return NVME_SC_INVALID_LOG_PAGE;

@@ -147,6 +147,18 @@ struct nvme_smart {
 	uint64_t errors;
 };
 
+/*
+ * What the controller did, for the vendor log page 0xC0 (log_counters):
+ * how many trapped doorbell writes and interrupts each command cost.
+ */
+struct nvme_counters {
+	uint64_t commands;		/* fetched from any submission queue */
+	uint64_t io_commands;		/* of those, from I/O queues */
+	uint64_t doorbell_writes;	/* MMIO doorbell writes handled */
+	uint64_t shadow_reads;		/* shadow doorbells that moved a queue */
+	uint64_t interrupts;		/* vectors raised */
+};
+
 struct nvme_ctrl {
 	struct pciem_device *dev;
 
@@ -183,6 +195,7 @@ struct nvme_ctrl {
 
 	/* Logs. */
 	struct nvme_smart smart;
+	struct nvme_counters counters;
 	uint64_t error_count;
 	uint8_t error_log[NVME_ERROR_LOG_ENTRIES][64];
 

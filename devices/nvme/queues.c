@@ -135,6 +135,7 @@ void nvme_irq_flush(struct nvme_ctrl *c)
 		if (!cq->live || !cq->pending_irq || !cq->irq_enabled)
 			continue;
 		cq->pending_irq = 0;
+		c->counters.interrupts++;
 		ret = pciem_irq_raise_vector(c->dev, cq->vector);
 		if (ret)
 			pciem_log(c->dev, PCIEM_LOG_DEBUG,
@@ -149,6 +150,8 @@ static void run_command(struct nvme_ctrl *c, struct nvme_sq *sq,
 	uint16_t status;
 	uint32_t dw0 = 0;
 
+	c->counters.commands++;
+	c->counters.io_commands += sq->qid != 0;
 	if (!sq->qid) {
 		if (!nvme_admin(c, sq, cmd, &status, &dw0))
 			return;		/* answered later (an event request) */
@@ -200,6 +203,7 @@ void nvme_sq_run(struct nvme_ctrl *c, struct nvme_sq *sq)
 		if (!shadow_read(c, 2 * sq->qid, sq->size, &tail) ||
 		    tail == sq->tail)
 			break;
+		c->counters.shadow_reads++;
 		sq->tail = tail;
 	}
 	nvme_irq_flush(c);
@@ -268,6 +272,7 @@ PCIEM_WRITE_HANDLER(nvme_sq_doorbell)
 
 	if (!c->enabled)
 		return;
+	c->counters.doorbell_writes++;
 	if (q >= c->max_queues || !c->sq[q].live) {
 		doorbell_error(c, 0x00);	/* write to an invalid doorbell */
 		return;
@@ -297,6 +302,7 @@ PCIEM_WRITE_HANDLER(nvme_cq_doorbell)
 
 	if (!c->enabled)
 		return;
+	c->counters.doorbell_writes++;
 	if (q >= c->max_queues || !c->cq[q].live) {
 		doorbell_error(c, 0x00);
 		return;

@@ -32,7 +32,7 @@ is "Identify with an unknown CNS: Invalid Field in Command" \
 is "Identify namespace 9: Invalid Namespace or Format" \
 	"$(nvme_status nvme admin-passthru $n --opcode=0x06 --namespace-id=9 --cdw10=3 --data-len=4096 -r)" 0x400b
 is "Get Log Page of an unknown log: Invalid Log Page" \
-	"$(nvme_status nvme get-log $n --log-id=0xc0 --log-len=512)" 0x4109
+	"$(nvme_status nvme get-log $n --log-id=0xc1 --log-len=512)" 0x4109
 is "Get Features of an unknown feature: Invalid Field in Command" \
 	"$(nvme_status nvme get-feature $n --feature-id=0x77)" 0x4002
 is "Set Features saveable: Feature Identifier Not Saveable" \
