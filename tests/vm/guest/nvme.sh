@@ -5,6 +5,7 @@
 
 NVME_YAML=/tmp/nvme.yaml
 NVME_LOG=/tmp/pciemd-nvme.log
+NVME_SERIAL=PCIEM-NVME-0001	# devices/nvme.yaml's
 
 # nvme_yaml: writes $NVME_YAML from the shipped description.
 nvme_yaml() {
@@ -28,23 +29,42 @@ nvme_start() {
 	NVME_ADDR=$(sed -n 's/^<6>nvme: device .* ready at \([^ ]*\) .*/\1/p' "$NVME_LOG" | tail -n 1)
 	wait_for "nvme binds to $NVME_ADDR" 30 \
 		sh -c "[ \"\$(basename \"\$(readlink /sys/bus/pci/devices/$NVME_ADDR/driver)\")\" = nvme ]"
-	wait_for "/dev/nvme0n1 appears" 60 test -b /dev/nvme0n1
+	wait_for "its namespace 1 appears" 60 nvme_disk 1
 }
 
 # nvme_stop [SIGNAL]: stops pciemd and waits for it and the disk to go.
 nvme_stop() {
 	kill "-${1:-TERM}" "$NVME_PID" 2>/dev/null
 	wait "$NVME_PID" 2>/dev/null
-	wait_for "/dev/nvme0n1 is gone" 60 sh -c '! test -b /dev/nvme0n1'
+	wait_for "its namespace 1 is gone" 60 nvme_no_disk 1
 }
 
-# nvme_disk N: the block device of namespace ID N.  Its name need not
-# say N: 6.12 scans namespaces in parallel and names disks in the order
-# they come.
+# nvme_disk N [SERIAL]: the block device of namespace ID N of the
+# controller with serial number SERIAL (pciemd's by default).  Its name
+# need not say N: 6.12 scans namespaces in parallel and names disks in
+# the order they come, and QEMU's own NVMe may be there too (make bench).
 nvme_disk() {
 	for _nd in /sys/block/nvme*n*; do
-		[ "$(cat "$_nd/nsid" 2>/dev/null)" = "$1" ] &&
-			echo "/dev/${_nd##*/}" && return 0
+		[ "$(cat "$_nd/nsid" 2>/dev/null)" = "$1" ] || continue
+		# device/ is the controller, or its subsystem under multipath.
+		[ "$(sed 's/ *$//' "$_nd/device/serial" 2>/dev/null)" = \
+			"${2:-$NVME_SERIAL}" ] || continue
+		echo "/dev/${_nd##*/}"
+		return 0
+	done
+	return 1
+}
+
+# nvme_no_disk N [SERIAL]: namespace N of that controller is not there.
+nvme_no_disk() {
+	! nvme_disk "$@" >/dev/null
+}
+
+# nvme_ctrl_name [SERIAL]: the controller (nvme0, ...) with SERIAL.
+nvme_ctrl_name() {
+	for _nc in /sys/class/nvme/nvme*; do
+		[ "$(sed 's/ *$//' "$_nc/serial" 2>/dev/null)" = \
+			"${1:-$NVME_SERIAL}" ] && echo "${_nc##*/}" && return 0
 	done
 	return 1
 }
