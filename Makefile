@@ -81,12 +81,23 @@ check: deps
 
 RESULTS := $(BUILD)/results
 CHECK_PARTS := unit fuzz lint vm-selftest \
-	$(foreach k,$(KVERS),vm-$(k) nvme-$(k) bench-smoke-$(k))
+	$(foreach k,$(KVERS),vm-$(k) nvme-$(k) bench-smoke-$(k) bench-nvme-smoke-$(k))
 
 # The NVMe scenarios (tests/nvme/): Debian's nvme driver and tools against
 # devices/nvme.yaml.  The guest gets the host's tools and these modules.
 NVME_VM_ENV := VM_HOST_TOOLS="lspci setpci nvme mkfs.ext4 e2fsck fio blkdiscard" \
 	VM_KMODS="nvme crc32c_generic ext4"
+
+# bench_nvme KVER SECS NAME: tests/bench/nvme (fio on our NVMe beside
+# QEMU's -device nvme, backed by a file in RAM) with SECS seconds a job,
+# TAP to stdout, logs in BUILD/NAME-KVER.
+bench_nvme = img=$$(mktemp /dev/shm/pciem-bench-nvme.XXXXXX) && \
+	truncate -s 256M "$$img" && \
+	{ KVER=$(1) $(NVME_VM_ENV) VM_APPEND="pciembench.secs=$(2)" \
+	VM_QEMU_ARGS="-drive file=$$img,if=none,id=qnvme,format=raw \
+		-device nvme,drive=qnvme,serial=QEMU-NVME" \
+	tests/vm/run --name $(3) --scenario-dir tests/bench/nvme \
+		--log-dir $(BUILD)/$(3)-$(1); r=$$?; rm -f "$$img"; exit $$r; }
 
 # part NAME COMMAND: COMMAND's output to the screen and RESULTS/NAME.log,
 # its wall-clock seconds to RESULTS/NAME.secs (the summary shows both).
@@ -105,7 +116,8 @@ check-all: all
 			--scenario-dir tests/nvme/scenarios --log-dir $(BUILD)/nvme-$(k)); \
 		$(call part,bench-smoke-$(k),KVER=$(k) VM_APPEND="pciembench.n=500" \
 			tests/vm/run --name bench-smoke --scenario-dir tests/bench/scenarios \
-			--log-dir $(BUILD)/bench-$(k));)
+			--log-dir $(BUILD)/bench-$(k)); \
+		$(call part,bench-nvme-smoke-$(k),$(call bench_nvme,$(k),1,bench-nvme-smoke));)
 	@tests/summary.sh $(patsubst %,$(RESULTS)/%.log,$(CHECK_PARTS))
 
 # Not part of make check: the debug kernel's first build takes about 25
@@ -127,14 +139,19 @@ check-nvme: vm-ready
 		--scenario-dir tests/nvme/scenarios --log-dir $(BUILD)/nvme-$(KVER) $(SCENARIO)
 
 # Benchmarks (tests/bench/): figures as ratios to a baseline measured in the
-# same VM boot.  BENCH_N sets the samples per figure.
+# same VM boot.  BENCH_N sets the samples per figure, BENCH_SECS the
+# seconds of each NVMe fio job.
 BENCH_N ?= 10000
-# The exit status is the VM run's: a failed benchmark fails make bench.
+BENCH_SECS ?= 10
+# The exit status is the VM runs': a failed benchmark fails make bench.
 bench: vm-ready
 	@rc=0; KVER=$(KVER) VM_APPEND="pciembench.n=$(BENCH_N)" tests/vm/run \
 		--name bench --scenario-dir tests/bench/scenarios \
 		--log-dir $(BUILD)/bench-$(KVER) >$(BUILD)/bench-$(KVER).tap || rc=$$?; \
-	sed -nE 's/^# ?//p; s/^not ok [0-9]+ - (.*)/FAILED: \1/p' $(BUILD)/bench-$(KVER).tap; \
+	( $(call bench_nvme,$(KVER),$(BENCH_SECS),bench-nvme) ) \
+		>$(BUILD)/bench-nvme-$(KVER).tap || rc=$$?; \
+	cat $(BUILD)/bench-$(KVER).tap $(BUILD)/bench-nvme-$(KVER).tap | \
+		sed -nE 's/^# ?//p; s/^not ok [0-9]+ - (.*)/FAILED: \1/p'; \
 	exit $$rc
 
 # Boot a VM, build the walkthrough's device, show lspci and a driver using
