@@ -64,7 +64,7 @@ struct fake_backend {
 	unsigned int config_reads;
 	/* Fake host memory for DMA: [host_iova, host_iova + sizeof(host)). */
 	uint64_t host_iova;
-	uint8_t host[256];
+	uint8_t host[64 * 1024];
 };
 
 static inline size_t fake_arg_size(unsigned long request)

@@ -101,6 +101,7 @@ static int start(const char *params)
 	ck_assert_int_eq(pd_plugin_load(desc, PD_PLUGINS, &logs.log, &plugin), 0);
 	ck_assert_int_eq(pd_plugin_bind(plugin, dev), 0);
 	fake = fake_new();
+	fake->config[4] = 0x06;		/* memory space, bus master */
 	ck_assert_int_eq(pd_build(dev, &fake->base), 0);
 	return plugin->info->init(dev);
 }
@@ -289,10 +290,280 @@ START_TEST(backing_files_are_made_sparse_in_the_state_directory)
 }
 END_TEST
 
+/* A hostile driver ---------------------------------------------------- */
+
+/*
+ * The fake host memory (64 KiB at host_iova): the admin queues, I/O queue
+ * pair 1, the shadow doorbell pages, then data pages.
+ */
+#define H(off)		(fake->host_iova + (off))
+#define ASQ		0x0000u
+#define ACQ		0x1000u
+#define IOSQ		0x2000u
+#define IOCQ		0x3000u
+#define SHADOW		0x4000u
+#define EVENTIDX	0x5000u
+#define DATA		0x6000u
+#define QSIZE		64u
+
+struct host_queues {
+	uint64_t seq;			/* event sequence numbers */
+	uint32_t asq_tail, acq_head, iosq_tail, iocq_head;
+	bool aphase, iophase;
+	unsigned int completions;
+	unsigned int ok, io_ok;		/* successful, of all and of I/O */
+};
+
+static uint32_t bar32(uint64_t off)
+{
+	return *(volatile uint32_t *)((uint8_t *)fake->bars[0] + off);
+}
+
+/* A driver's write: BAR memory first (the kernel's part), then the event. */
+static void mmio_write(struct host_queues *h, uint64_t off, uint64_t v, unsigned int size)
+{
+	memcpy((uint8_t *)fake->bars[0] + off, &v, size);
+	fake_post(fake, (struct pciem_event){ .seq = ++h->seq, .type = PCIEM_EVENT_MMIO_WRITE,
+					      .bar = 0, .offset = off, .size = size, .data = v });
+	pd_dispatch_ring(dev, 1000);
+}
+
+/* CC.EN 0 then 1 with 64-entry admin queues; the host's view starts over. */
+static void enable(struct host_queues *h)
+{
+	uint64_t asq = H(ASQ), acq = H(ACQ);
+
+	mmio_write(h, 0x14, 0, 4);
+	memset(fake->host + ACQ, 0, 0x1000);
+	memset(fake->host + IOCQ, 0, 0x1000);
+	memcpy((uint8_t *)fake->bars[0] + 0x24, &(uint32_t){ (QSIZE - 1) << 16 | (QSIZE - 1) }, 4);
+	memcpy((uint8_t *)fake->bars[0] + 0x28, &asq, 8);
+	memcpy((uint8_t *)fake->bars[0] + 0x30, &acq, 8);
+	mmio_write(h, 0x14, 1u | 6u << 16 | 4u << 20, 4);
+	h->asq_tail = h->acq_head = h->iosq_tail = h->iocq_head = 0;
+	h->aphase = h->iophase = true;
+}
+
+/* Consumes what a completion queue holds, and rings its head doorbell. */
+static void reap(struct host_queues *h, uint32_t cq, uint32_t *head, bool *phase,
+		 unsigned int qid)
+{
+	unsigned int n = 0;
+
+	for (;;) {
+		uint16_t st;
+
+		memcpy(&st, fake->host + cq + *head * 16 + 14, 2);
+		if ((st & 1) != *phase || n++ == QSIZE)
+			break;
+		h->completions++;
+		if (!(st >> 1)) {
+			h->ok++;
+			h->io_ok += qid != 0;
+		}
+		if (++*head == QSIZE) {
+			*head = 0;
+			*phase = !*phase;
+		}
+	}
+	if (n)
+		mmio_write(h, 0x1004 + 8 * qid, *head, 4);
+}
+
+static void submit(struct host_queues *h, bool io, const uint8_t cmd[64])
+{
+	uint32_t *tail = io ? &h->iosq_tail : &h->asq_tail;
+
+	memcpy(fake->host + (io ? IOSQ : ASQ) + *tail * 64, cmd, 64);
+	*tail = (*tail + 1) % QSIZE;
+	mmio_write(h, io ? 0x1008 : 0x1000, *tail, 4);
+	reap(h, ACQ, &h->acq_head, &h->aphase, 0);
+	reap(h, IOCQ, &h->iocq_head, &h->iophase, 1);
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A PRP as a confused or hostile driver writes one. */
+static uint64_t any_prp(uint64_t *s)
+{
+	switch (rnd(s) % 6) {
+	case 0: return 0;
+	case 1: return H(DATA + (rnd(s) % 10) * 0x1000);
+	case 2: return H(rnd(s) % 0x10000);			/* unaligned */
+	case 3: return H(0x10000 - 8);			/* at the end */
+	case 4: return rnd(s);				/* anywhere */
+	default: return H(DATA + (rnd(s) % 10) * 0x1000 + (rnd(s) % 8) * 512);
+	}
+}
+
+static uint32_t any_dword(uint64_t *s)
+{
+	switch (rnd(s) % 4) {
+	case 0: return (uint32_t)rnd(s);
+	case 1: return (uint32_t)(rnd(s) % 4);
+	case 2: return (uint32_t)(rnd(s) % 0x10000) << 16 | (uint32_t)(rnd(s) % 20);
+	default: return 0xffffffffu - (uint32_t)(rnd(s) % 3);
+	}
+}
+
+static void any_command(uint64_t *s, uint8_t cmd[64], bool io, uint16_t cid)
+{
+	static const uint8_t admin[] = { 0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x08,
+					 0x09, 0x0a, 0x0c, 0x18, 0x7c, 0x80 };
+	static const uint8_t ios[] = { 0x00, 0x01, 0x02, 0x04, 0x05, 0x08, 0x09 };
+	uint32_t d[16];
+
+	for (unsigned int i = 0; i < 16; i++)
+		d[i] = any_dword(s);
+	if (rnd(s) % 8)
+		d[0] = io ? ios[rnd(s) % sizeof(ios)] : admin[rnd(s) % sizeof(admin)];
+	d[0] = (d[0] & 0xff) | (rnd(s) % 4 ? 0 : (uint32_t)(rnd(s) % 4) << 14) |
+	       (uint32_t)cid << 16;	/* sometimes FUSE or PSDT bits */
+	if (rnd(s) % 4)
+		d[1] = (uint32_t)(rnd(s) % 3);		/* NSID 0, 1, 2 */
+	memcpy(&d[6], &(uint64_t){ any_prp(s) }, 8);
+	memcpy(&d[8], &(uint64_t){ any_prp(s) }, 8);
+	if (io && rnd(s) % 2) {
+		/* Well formed: a read, write or compare of 1 to 8 blocks. */
+		d[0] = (uint32_t)(rnd(s) % 2 ? 0x01 : rnd(s) % 2 ? 0x02 : 0x05) |
+		       (uint32_t)cid << 16;
+		d[1] = 1;
+		memcpy(&d[6], &(uint64_t){ H(DATA + (rnd(s) % 8) * 0x1000) }, 8);
+		memcpy(&d[8], &(uint64_t){ H(DATA + 0x8000) }, 8);
+		d[10] = (uint32_t)(rnd(s) % 2048);
+		d[11] = 0;
+		d[12] = (uint32_t)(rnd(s) % 8);
+	}
+	memcpy(cmd, d, 64);
+}
+
+/* Create I/O CQ 1 and SQ 1 as the driver does, and turn shadow doorbells on. */
+static void io_queues(struct host_queues *h, bool shadow)
+{
+	uint8_t cmd[64] = { 0 };
+	uint32_t *d = (uint32_t *)cmd;
+	uint64_t prp;
+
+	d[0] = 0x05 | 1u << 16;
+	prp = H(IOCQ);
+	memcpy(&d[6], &prp, 8);
+	d[10] = (QSIZE - 1) << 16 | 1;
+	d[11] = 1u | 2u | 1u << 16;
+	submit(h, false, cmd);
+	memset(cmd, 0, 64);
+	d[0] = 0x01 | 2u << 16;
+	prp = H(IOSQ);
+	memcpy(&d[6], &prp, 8);
+	d[10] = (QSIZE - 1) << 16 | 1;
+	d[11] = 1u | 1u << 16;
+	submit(h, false, cmd);
+	if (!shadow)
+		return;
+	memset(cmd, 0, 64);
+	memset(fake->host + SHADOW, 0, 0x2000);
+	d[0] = 0x7c | 3u << 16;
+	prp = H(SHADOW);
+	memcpy(&d[6], &prp, 8);
+	prp = H(EVENTIDX);
+	memcpy(&d[8], &prp, 8);
+	submit(h, false, cmd);
+}
+
+/*
+ * Seeded random commands, PRPs, doorbell writes and controller resets,
+ * as a driver gone wrong would send them: pciemd never crashes (ASan and
+ * UBSan watch the test binary), DMA stays in what the driver mapped,
+ * the backing file keeps its size, and afterwards a reset controller
+ * answers Identify as before.
+ */
+START_TEST(a_hostile_driver_does_not_break_it)
+{
+	struct host_queues h = { 0 };
+	uint64_t s = 0x9e3779b97f4a7c15ull + (uint64_t)_i;
+	uint8_t cmd[64];
+	uint32_t *d = (uint32_t *)cmd;
+	char path[128];
+	struct stat st;
+
+	ck_assert_int_eq(start("  queue_entries: 64\n  io_queues: 4\n"
+			       "  ns1_file: @/a.img\n  ns1_size: 1M\n"), 0);
+	dev->plugin_started = true;
+	enable(&h);
+	ck_assert_uint_eq(bar32(0x1c) & 3, 1);		/* CSTS.RDY, no CFS */
+	io_queues(&h, _i % 2);
+	ck_assert_uint_eq(h.completions, 2u + _i % 2);
+
+	for (unsigned int n = 0; n < 20000; n++) {
+		switch (rnd(&s) % 16) {
+		case 0:	/* a doorbell, any value, any queue */
+			mmio_write(&h, 0x1000 + 4 * (rnd(&s) % 40), rnd(&s) & 0xffff, 4);
+			break;
+		case 1:	/* the driver resets the controller and starts over */
+			if (rnd(&s) % 8 == 0) {
+				enable(&h);
+				io_queues(&h, rnd(&s) % 2);
+			}
+			break;
+		case 2:	/* a shutdown notification, then a reset */
+			if (rnd(&s) % 8 == 0 && (bar32(0x14) & 1)) {
+				mmio_write(&h, 0x14, bar32(0x14) | (1u + rnd(&s) % 2) << 14, 4);
+				ck_assert_uint_eq(bar32(0x1c) >> 2 & 3, 2);	/* complete */
+				enable(&h);
+				io_queues(&h, rnd(&s) % 2);
+			}
+			break;
+		case 3: case 4: case 5: case 6: case 7:
+			any_command(&s, cmd, false, (uint16_t)n);
+			submit(&h, false, cmd);
+			break;
+		default:
+			any_command(&s, cmd, true, (uint16_t)n);
+			submit(&h, true, cmd);
+			break;
+		}
+		/* A fatal status is what hardware shows too: reset. */
+		if (bar32(0x1c) & 2) {
+			enable(&h);
+			io_queues(&h, false);
+		}
+	}
+
+	/* It went deep: commands of both kinds ran (about 4,000 and 2,000). */
+	ck_assert_uint_gt(h.ok, 2000);
+	ck_assert_uint_gt(h.io_ok, 1000);
+	snprintf(path, sizeof(path), "%s/a.img", tmp);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 1 << 20);
+
+	/* A reset controller serves again: Identify Controller. */
+	enable(&h);
+	ck_assert_uint_eq(bar32(0x1c) & 3, 1);
+	h.completions = 0;
+	memset(cmd, 0, 64);
+	memset(fake->host + DATA, 0, 0x1000);
+	d[0] = 0x06 | 0xabcu << 16;
+	memcpy(&d[6], &(uint64_t){ H(DATA) }, 8);
+	d[10] = 1;
+	submit(&h, false, cmd);
+	ck_assert_uint_eq(h.completions, 1);
+	ck_assert_uint_eq(fake->host[ACQ + 12] | fake->host[ACQ + 13] << 8, 0xabc);
+	ck_assert_uint_eq((fake->host[ACQ + 14] | fake->host[ACQ + 15] << 8) >> 1, 0);
+	ck_assert_mem_eq(fake->host + DATA + 4, "PCIEM0001 ", 10);	/* the default */
+	plugin->info->fini(dev);
+}
+END_TEST
+
 static Suite *plugin_nvme_suite(void)
 {
 	Suite *s = suite_create("plugin_nvme");
 	TCase *tc = tcase_create("params");
+	TCase *hostile = tcase_create("hostile");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, bad_parameters_are_refused_where_they_are, 0,
@@ -301,6 +572,10 @@ static Suite *plugin_nvme_suite(void)
 	tcase_add_test(tc, an_existing_file_of_another_size_is_kept);
 	tcase_add_test(tc, backing_files_are_made_sparse_in_the_state_directory);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(hostile, setup, teardown);
+	tcase_set_timeout(hostile, 120);
+	tcase_add_loop_test(hostile, a_hostile_driver_does_not_break_it, 0, 4);
+	suite_add_tcase(s, hostile);
 	return s;
 }
 
