@@ -647,6 +647,9 @@ long pciem_device_ioctl(struct pciem_device *dev, unsigned int cmd,
 	case PCIEM_IOCTL_DMA:
 		mutex_unlock(&dev->lock);
 		return pciem_dma_ioctl(dev, arg);
+	case PCIEM_IOCTL_DMA_SG:
+		mutex_unlock(&dev->lock);
+		return pciem_dma_sg_ioctl(dev, arg);
 	case PCIEM_IOCTL_DMA_ATOMIC:
 		mutex_unlock(&dev->lock);
 		return pciem_dma_atomic_ioctl(dev, arg);

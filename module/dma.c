@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device side of DMA: PCIEM_IOCTL_DMA and PCIEM_IOCTL_DMA_ATOMIC.
+ * The device side of DMA: PCIEM_IOCTL_DMA, PCIEM_IOCTL_DMA_SG and
+ * PCIEM_IOCTL_DMA_ATOMIC.
  *
  * Every access is checked against the driver's live mappings (iommu.c): it
  * must lie inside mappings, throughout, in a direction they permit.  A
@@ -314,6 +315,131 @@ int pciem_dma_ioctl(struct pciem_device *dev, void __user *arg)
 	if (ret)
 		return ret;
 	return dma_transfer(dev, op.guest_iova, ubuf, op.length, op.flags);
+}
+
+/* The segments of a DMA_SG, read and checked for shape; NULL on error. */
+static struct pciem_dma_seg *sg_segments(const struct pciem_dma_sg_op *op,
+					 u64 *total, int *err)
+{
+	struct pciem_dma_seg *segs;
+	u32 i;
+
+	*err = -EINVAL;
+	if (op->nr_segs > PCIEM_DMA_SG_MAX_SEGS) {
+		pciem_user_err("DMA_SG: %u segments, at most %u",
+			       op->nr_segs, PCIEM_DMA_SG_MAX_SEGS);
+		return NULL;
+	}
+	segs = memdup_user(u64_to_user_ptr(op->segs),
+			   array_size(op->nr_segs, sizeof(*segs)));
+	if (IS_ERR(segs)) {
+		*err = PTR_ERR(segs);
+		pciem_user_err("DMA_SG: segment array %#llx not readable",
+			       op->segs);
+		return NULL;
+	}
+	for (*total = 0, i = 0; i < op->nr_segs; i++) {
+		if (segs[i].reserved) {
+			pciem_user_err("DMA_SG: segment %u: reserved field must be 0",
+				       i);
+			goto bad;
+		}
+		*total += segs[i].length;
+	}
+	if (*total > U32_MAX) {
+		pciem_user_err("DMA_SG: %llu bytes in all, at most %u", *total,
+			       U32_MAX);
+		goto bad;
+	}
+	return segs;
+bad:
+	kfree(segs);
+	return NULL;
+}
+
+/* Why segment *@at of @segs may not move, or NULL when all may. */
+static const char *sg_refused(struct pciem_device *dev,
+			      const struct pciem_dma_seg *segs, u32 n,
+			      u32 access, u32 *at, u64 *bad)
+{
+	const char *why = NULL;
+	unsigned long flags;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (segs[i].iova + segs[i].length < segs[i].iova) {
+			*at = i;
+			*bad = segs[i].iova;
+			return "past the end of the address space";
+		}
+	}
+	if (pciem_dma_passthrough())
+		return NULL;
+	spin_lock_irqsave(&dev->iommu.lock, flags);
+	for (i = 0; i < n && !why; i++) {
+		*at = i;
+		why = check_range(&dev->iommu, segs[i].iova, segs[i].length,
+				  access, bad);
+	}
+	spin_unlock_irqrestore(&dev->iommu.lock, flags);
+	return why;
+}
+
+/*
+ * Context: process; the caller holds a reference to @dev.  Every segment
+ * is checked under one hold of the IOMMU lock before any moves, so a
+ * refused transfer moves nothing; a driver unmapping while the copy runs
+ * stops it at that segment, as with DMA.
+ */
+int pciem_dma_sg_ioctl(struct pciem_device *dev, void __user *arg)
+{
+	struct pciem_dma_sg_op op;
+	struct pciem_dma_seg *segs;
+	void __user *ubuf;
+	u64 total, bad = 0;
+	const char *why;
+	u32 i = 0;
+	int ret;
+
+	if (copy_from_user(&op, arg, sizeof(op)))
+		return -EFAULT;
+	ret = pciem_require_registered(dev, "DMA_SG");
+	if (ret)
+		return ret;
+	if (op.pasid) {
+		pciem_user_err("DMA_SG: pasid %u, but PASIDs are not supported",
+			       op.pasid);
+		return -EOPNOTSUPP;
+	}
+	if (op.reserved) {
+		pciem_user_err("DMA_SG: reserved field must be 0");
+		return -EINVAL;
+	}
+	ret = pciem_dma_check_flags("DMA_SG", op.flags);
+	if (ret || !op.nr_segs)
+		return ret;
+	segs = sg_segments(&op, &total, &ret);
+	if (!segs)
+		return ret;
+	ret = pciem_dma_user_buf("DMA_SG", op.user_addr, (u32)total, &ubuf);
+	if (ret)
+		goto out;
+	why = sg_refused(dev, segs, op.nr_segs, op.flags, &i, &bad);
+	if (why) {
+		dma_fault(dev, segs[i].iova, segs[i].length, op.flags, bad,
+			  why);
+		ret = -EFAULT;
+		goto out;
+	}
+	for (total = 0, i = 0; i < op.nr_segs && !ret; i++) {
+		if (segs[i].length)
+			ret = dma_transfer(dev, segs[i].iova, ubuf + total,
+					   segs[i].length, op.flags);
+		total += segs[i].length;
+	}
+out:
+	kfree(segs);
+	return ret;
 }
 
 static u64 atomic64_op(void *va, u32 op, u64 x, u64 cmp)

@@ -353,6 +353,7 @@ int pciem_dma_check_flags(const char *what, u32 flags);
 int pciem_dma_user_buf(const char *what, u64 addr, u32 len,
 		       void __user **ubuf);
 int pciem_dma_ioctl(struct pciem_device *dev, void __user *arg);
+int pciem_dma_sg_ioctl(struct pciem_device *dev, void __user *arg);
 int pciem_dma_atomic_ioctl(struct pciem_device *dev, void __user *arg);
 
 /* p2p.c */

@@ -240,6 +240,28 @@ struct pciem_dma_op {
 	uint32_t reserved;
 };
 
+/*
+ * Scatter-gather DMA: nr_segs ranges of the driver's memory, in order,
+ * to or from one contiguous buffer of the process (their lengths added).
+ * Every range is checked before a byte moves.
+ */
+#define PCIEM_DMA_SG_MAX_SEGS	1024
+
+struct pciem_dma_seg {
+	uint64_t iova;
+	uint32_t length;
+	uint32_t reserved;
+};
+
+struct pciem_dma_sg_op {
+	uint64_t segs;		/* user pointer to nr_segs struct pciem_dma_seg */
+	uint64_t user_addr;
+	uint32_t nr_segs;
+	uint32_t flags;		/* PCIEM_DMA_FLAG_READ or _WRITE */
+	uint32_t pasid;
+	uint32_t reserved;
+};
+
 #define PCIEM_ATOMIC_FETCH_ADD	1
 #define PCIEM_ATOMIC_FETCH_SUB	2
 #define PCIEM_ATOMIC_SWAP	3
@@ -375,6 +397,7 @@ struct pciem_region_config {
 #define PCIEM_IOCTL_GET_BAR_INFO _IOWR(PCIEM_IOCTL_MAGIC, 19, struct pciem_bar_info_query)
 #define PCIEM_IOCTL_SET_WATCHPOINT _IOW(PCIEM_IOCTL_MAGIC, 20, struct pciem_watchpoint_config)
 #define PCIEM_IOCTL_SET_EVENTFD _IOW(PCIEM_IOCTL_MAGIC, 21, struct pciem_eventfd_config)
+#define PCIEM_IOCTL_DMA_SG _IOW(PCIEM_IOCTL_MAGIC, 22, struct pciem_dma_sg_op)
 
 #define PCIEM_IOCTL_GET_DEVICE_INFO _IOR(PCIEM_IOCTL_MAGIC, 32, struct pciem_device_info)
 #define PCIEM_IOCTL_ADD_REGION _IOW(PCIEM_IOCTL_MAGIC, 33, struct pciem_region_config)
