@@ -110,6 +110,14 @@ static void dma(int fd)
 		.guest_iova = 0x80000000, .user_addr = (uintptr_t)buf,
 		.length = sizeof(buf), .flags = PCIEM_DMA_FLAG_READ,
 	};
+	struct pciem_dma_seg segs[2] = {
+		{ .iova = 0x80000000, .length = 16 },
+		{ .iova = 0x80001000, .length = 16 },
+	};
+	struct pciem_dma_sg_op sg = {
+		.segs = (uintptr_t)segs, .user_addr = (uintptr_t)buf,
+		.nr_segs = 2, .flags = PCIEM_DMA_FLAG_READ,
+	};
 	struct pciem_dma_atomic at = {
 		.guest_iova = 0x80000000, .op_type = PCIEM_ATOMIC_FETCH_ADD,
 	};
@@ -136,6 +144,43 @@ static void dma(int fd)
 	op.user_addr = (uintptr_t)buf;
 	op.length = 0;
 	expect_ok("DMA of 0 bytes does nothing", fd, PCIEM_IOCTL_DMA, &op);
+
+	sg.pasid = 1;
+	expect("DMA_SG with a PASID", fd, PCIEM_IOCTL_DMA_SG, &sg, EOPNOTSUPP,
+	       "DMA_SG: pasid 1, but PASIDs are not supported");
+	sg.pasid = 0;
+	sg.flags = 0;
+	expect("DMA_SG with no direction", fd, PCIEM_IOCTL_DMA_SG, &sg, EINVAL,
+	       "DMA_SG: flags 0x0, want PCIEM_DMA_FLAG_READ or _WRITE");
+	sg.flags = PCIEM_DMA_FLAG_READ;
+	sg.reserved = 1;
+	expect("DMA_SG with a reserved field set", fd, PCIEM_IOCTL_DMA_SG, &sg,
+	       EINVAL, "DMA_SG: reserved field must be 0");
+	sg.reserved = 0;
+	segs[1].reserved = 1;
+	expect("DMA_SG with a segment's reserved field set", fd,
+	       PCIEM_IOCTL_DMA_SG, &sg, EINVAL,
+	       "DMA_SG: segment 1: reserved field must be 0");
+	segs[1].reserved = 0;
+	sg.nr_segs = PCIEM_DMA_SG_MAX_SEGS + 1;
+	expect("DMA_SG of too many segments", fd, PCIEM_IOCTL_DMA_SG, &sg,
+	       EINVAL, "DMA_SG: 1025 segments, at most 1024");
+	sg.nr_segs = 2;
+	sg.segs = 0xffffffff81000000ULL;
+	expect("DMA_SG with a segment array in kernel memory", fd,
+	       PCIEM_IOCTL_DMA_SG, &sg, EFAULT, "segment array");
+	sg.segs = (uintptr_t)segs;
+	segs[0].length = segs[1].length = 0x80000000u;
+	expect("DMA_SG of 4 GiB in all", fd, PCIEM_IOCTL_DMA_SG, &sg, EINVAL,
+	       "DMA_SG: 4294967296 bytes in all, at most 4294967295");
+	segs[0].length = segs[1].length = 16;
+	sg.user_addr = 0xffffffff81000000ULL;
+	expect("DMA_SG into kernel memory", fd, PCIEM_IOCTL_DMA_SG, &sg, EFAULT,
+	       "is not user memory");
+	sg.user_addr = (uintptr_t)buf;
+	sg.nr_segs = 0;
+	expect_ok("DMA_SG of no segments does nothing", fd, PCIEM_IOCTL_DMA_SG,
+		  &sg);
 
 	at.pasid = 2;
 	expect("DMA_ATOMIC with a PASID", fd, PCIEM_IOCTL_DMA_ATOMIC, &at,

@@ -268,7 +268,7 @@ static void do_mmap(struct worker *w, struct fuzz *fz, unsigned int i)
 static void step(struct worker *w)
 {
 	struct fuzz *fz = w->fz;
-	unsigned int i = below(w, SLOTS), op = below(w, 24);
+	unsigned int i = below(w, SLOTS), op = below(w, 25);
 	union {
 		struct pciem_create_device create;
 		struct pciem_bar_config bar;
@@ -276,6 +276,7 @@ static void step(struct worker *w)
 		struct pciem_config_space cfg;
 		struct pciem_irq_inject irq;
 		struct pciem_dma_op dma;
+		struct pciem_dma_sg_op sg;
 		struct pciem_dma_atomic atomic;
 		struct pciem_p2p_op_user p2p;
 		struct pciem_bar_info_query info;
@@ -287,6 +288,7 @@ static void step(struct worker *w)
 		uint32_t index;
 		uint8_t raw[512];
 	} a;
+	struct pciem_dma_seg segs[8];
 	unsigned long req;
 	bool on_inst = chance(w, 15);
 	int fd, ret;
@@ -404,6 +406,22 @@ static void step(struct worker *w)
 		break;
 	case 22:
 		req = PCIEM_IOCTL_ATTACH;
+		break;
+	case 23:
+		/* Lengths keep the total inside the buffer, but now and then. */
+		req = PCIEM_IOCTL_DMA_SG;
+		for (size_t k = 0; k < 8; k++) {
+			segs[k].iova = chance(w, 50) ? 0x8000000000ULL + below(w, 1 << 20) :
+				       edgy(w, 1ULL << 40);
+			segs[k].length = chance(w, 95) ? below(w, fz->buf_len / 8) :
+					 edgy(w, 1U << 31);
+			segs[k].reserved = chance(w, 95) ? 0 : next(w);
+		}
+		a.sg.segs = chance(w, 90) ? (uintptr_t)segs : edgy(w, ~0ULL);
+		a.sg.nr_segs = chance(w, 90) ? below(w, 9) : edgy(w, 1U << 12);
+		a.sg.user_addr = chance(w, 90) ? (uintptr_t)fz->buf : edgy(w, ~0ULL);
+		a.sg.flags = chance(w, 90) ? 1 + below(w, 2) : next(w);
+		a.sg.pasid = chance(w, 95) ? 0 : next(w);
 		break;
 	default:
 		/* Any command of the magic, any direction and size. */

@@ -10,6 +10,12 @@
  *                          DMA_ATOMIC (OP: add sub swap cas and or xor, or
  *                          a number; WIDTH 4 or 8); "ok OLD"
  *   atomicadd IOVA N WIDTH N fetch-adds of 1; "ok"
+ *   dmasg r|w SEED SEGS    one DMA_SG over SEGS ("IOVA:LEN,IOVA:LEN,...", in
+ *                          order): a write sends the pattern of SEED across
+ *                          them; "ok SUM" of the bytes moved
+ *   dmasgn r|w IOVA N      one DMA_SG of N one-byte segments from IOVA on
+ *   dmacat SEGS            one DMA per segment, the bytes joined: "ok SUM"
+ *                          (what a DMA_SG read of SEGS must give)
  *   p2p r|w PHYS LEN SEED  P2P read ("ok SUM") or write of the pattern
  *   mmapsum PATH LEN       mmap() LEN bytes of PATH (a driver's file) and
  *                          read them: "ok SUM"
@@ -79,6 +85,95 @@ static void transfer(int fd, bool p2p, uint64_t addr, uint64_t len, bool write,
 	reply_sum(p2p ? ioctl(fd, PCIEM_IOCTL_P2P, &peer) :
 			ioctl(fd, PCIEM_IOCTL_DMA, &dma), buf, len);
 	free(buf);
+}
+
+/* "IOVA:LEN,..." into @segs (at most @max); the count, or -1. */
+static int parse_segs(const char *text, struct pciem_dma_seg *segs, int max,
+		      uint64_t *total)
+{
+	const char *p = text;
+	int n = 0;
+
+	*total = 0;
+	while (*p && n < max) {
+		char *end;
+
+		segs[n].iova = strtoull(p, &end, 0);
+		if (*end != ':')
+			return -1;
+		segs[n].length = (uint32_t)strtoul(end + 1, &end, 0);
+		segs[n].reserved = 0;
+		*total += segs[n++].length;
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -1;
+		p = end;
+	}
+	return *p ? -1 : n;
+}
+
+static void sg_transfer(int fd, bool write, uint32_t seed,
+			const struct pciem_dma_seg *segs, int n, uint64_t total)
+{
+	uint8_t *buf = write ? pattern_buf(total, seed) : calloc(1, total ? total : 1);
+	struct pciem_dma_sg_op op = {
+		.segs = (uintptr_t)segs, .user_addr = (uintptr_t)buf,
+		.nr_segs = (uint32_t)n,
+		.flags = write ? PCIEM_DMA_FLAG_WRITE : PCIEM_DMA_FLAG_READ,
+	};
+
+	if (!buf) {
+		printf("err ENOMEM\n");
+		return;
+	}
+	reply_sum(ioctl(fd, PCIEM_IOCTL_DMA_SG, &op), buf, total);
+	free(buf);
+}
+
+static void dma_sg(int fd, const char *line)
+{
+	static struct pciem_dma_seg segs[2 * PCIEM_DMA_SG_MAX_SEGS];
+	char dir[8], text[8192];
+	unsigned long long a, b;
+	uint64_t total = 0;
+	int n = -1;
+
+	if (sscanf(line, "dmasgn %7s %lli %lli", dir, &a, &b) == 3 &&
+	    b <= 2 * PCIEM_DMA_SG_MAX_SEGS) {
+		for (n = 0; n < (int)b; n++)
+			segs[n] = (struct pciem_dma_seg){ .iova = a + (uint64_t)n, .length = 1 };
+		total = b;
+	} else if (sscanf(line, "dmasg %7s %lli %8191s", dir, &a, text) == 3) {
+		n = parse_segs(text, segs, 2 * PCIEM_DMA_SG_MAX_SEGS, &total);
+	} else if (sscanf(line, "dmacat %8191s", text) == 1) {
+		uint8_t *buf;
+		uint64_t done = 0;
+		int ret = 0;
+
+		n = parse_segs(text, segs, 2 * PCIEM_DMA_SG_MAX_SEGS, &total);
+		buf = n < 0 ? NULL : calloc(1, total ? total : 1);
+		for (int i = 0; buf && i < n && ret >= 0; i++) {
+			struct pciem_dma_op op = {
+				.guest_iova = segs[i].iova, .user_addr = (uintptr_t)(buf + done),
+				.length = segs[i].length, .flags = PCIEM_DMA_FLAG_READ,
+			};
+
+			ret = segs[i].length ? ioctl(fd, PCIEM_IOCTL_DMA, &op) : 0;
+			done += segs[i].length;
+		}
+		if (!buf)
+			printf("err EINVAL\n");
+		else
+			reply_sum(ret, buf, total);
+		free(buf);
+		return;
+	}
+	if (n < 0 || (strcmp(dir, "r") && strcmp(dir, "w"))) {
+		printf("err EINVAL\n");
+		return;
+	}
+	sg_transfer(fd, dir[0] == 'w', (uint32_t)a, segs, n, total);
 }
 
 static int atomic_op_type(const char *name, unsigned int width)
@@ -187,6 +282,9 @@ bool dma_cmd_serve(int fd, const char *line)
 		atomic_add_loop(fd, v[0], v[1], (unsigned int)v[2]);
 	} else if (!strcmp(cmd, "mmapsum") && numbers(line, word, v) == 1) {
 		mmap_sum(word, v[0]);
+	} else if (!strcmp(cmd, "dmasg") || !strcmp(cmd, "dmasgn") ||
+		   !strcmp(cmd, "dmacat")) {
+		dma_sg(fd, line);
 	} else if (!strcmp(cmd, "p2p") && numbers(line, word, v) >= 2 &&
 		   (!strcmp(word, "r") || !strcmp(word, "w"))) {
 		transfer(fd, true, v[0], v[1], word[0] == 'w', (uint32_t)v[2]);
