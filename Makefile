@@ -26,6 +26,11 @@ kdir = $(if $(KDIR),$(KDIR),/lib/modules/$(1)/build)
 BUILD := $(CURDIR)/build
 BIN := $(BUILD)/bin
 
+# The project's one version: pciemd --version, the pkg-config file, the
+# DKMS tree and the Debian packages (checked by make check-package) take it
+# from VERSION.
+PCIEM_VERSION := $(shell cat $(CURDIR)/VERSION)
+
 CC ?= cc
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/uapi
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -175,5 +180,8 @@ clean:
 	rm -rf $(BUILD)
 
 include pciemd/pciemd.mk
+# pciemd --version prints VERSION; a new version rebuilds main.o.
+PCIEMD_CFLAGS += -DPCIEMD_VERSION='"$(PCIEM_VERSION)"'
+$(PCIEMD_BUILD)/main.o: VERSION
 include tests/fuzz/fuzz.mk
 include tests/unit/unit.mk

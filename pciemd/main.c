@@ -12,7 +12,7 @@
 #include "pciem/plugin.h"
 
 #ifndef PCIEMD_VERSION
-#define PCIEMD_VERSION "0.1"
+#error "PCIEMD_VERSION is defined by the build, from the file VERSION"
 #endif
 
 int main(int argc, char *argv[])
