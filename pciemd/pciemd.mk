@@ -15,7 +15,6 @@ PCIEMD_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 PCIEMD_LIBDIR := $(PREFIX)/lib$(if $(PCIEMD_MULTIARCH),/$(PCIEMD_MULTIARCH))
 PCIEMD_PLUGIN_DIR := $(PCIEMD_LIBDIR)/pciem/handlers
 PCIEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
-PCIEMD_MODLOADDIR ?= $(PREFIX)/lib/modules-load.d
 PCIEMD_DOCDIR ?= $(PREFIX)/share/doc/pciemd
 
 PCIEMD_BUILD := $(BUILD)/pciemd
@@ -89,14 +88,13 @@ $(BUILD)/test-plugins/%.so: tests/unit/plugins/%.cc include/pciem/plugin.h
 install: pciemd
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/pciem \
 		$(DESTDIR)$(PCIEMD_PLUGIN_DIR) $(DESTDIR)$(PCIEMD_UNITDIR) \
-		$(DESTDIR)$(PCIEMD_MODLOADDIR) $(DESTDIR)$(PCIEMD_DOCDIR)/examples
+		$(DESTDIR)$(PCIEMD_DOCDIR)/examples
 	install -m 0755 $(BIN)/pciemd $(DESTDIR)$(PREFIX)/bin/pciemd
 	install -m 0644 include/pciem/plugin.h $(DESTDIR)$(PREFIX)/include/pciem/plugin.h
 	$(if $(PCIEMD_PLUGINS),install -m 0644 $(PCIEMD_PLUGINS) $(DESTDIR)$(PCIEMD_PLUGIN_DIR)/)
 	sed 's|/usr/bin/pciemd|$(PREFIX)/bin/pciemd|g' systemd/pciemd@.service \
 		> $(DESTDIR)$(PCIEMD_UNITDIR)/pciemd@.service
 	chmod 0644 $(DESTDIR)$(PCIEMD_UNITDIR)/pciemd@.service
-	install -m 0644 systemd/pciem.conf $(DESTDIR)$(PCIEMD_MODLOADDIR)/pciem.conf
 	install -m 0644 devices/*.yaml devices/*.c $(DESTDIR)$(PCIEMD_DOCDIR)/examples/
 	$(foreach p,$(PCIEMD_DIR_PLUGINS),install -d $(DESTDIR)$(PCIEMD_DOCDIR)/examples/$(p) && \
 		install -m 0644 devices/$(p)/*.[ch] $(DESTDIR)$(PCIEMD_DOCDIR)/examples/$(p)/;)
