@@ -16,6 +16,11 @@ PCIEMD_LIBDIR := $(PREFIX)/lib$(if $(PCIEMD_MULTIARCH),/$(PCIEMD_MULTIARCH))
 PCIEMD_PLUGIN_DIR := $(PCIEMD_LIBDIR)/pciem/handlers
 PCIEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
 PCIEMD_DOCDIR ?= $(PREFIX)/share/doc/pciemd
+PCIEMD_INCLUDEDIR ?= $(PREFIX)/include
+# pciem-plugin.pc names the plugin directory, which is per architecture, so
+# the file goes in the architecture's pkgconfig directory rather than in
+# share/pkgconfig, although a plugin links no library.
+PCIEMD_PKGCONFIGDIR ?= $(PCIEMD_LIBDIR)/pkgconfig
 
 PCIEMD_BUILD := $(BUILD)/pciemd
 PCIEMD_SRCS := $(wildcard pciemd/*.c)
@@ -86,17 +91,23 @@ $(BUILD)/test-plugins/%.so: tests/unit/plugins/%.cc include/pciem/plugin.h
 -include $(PCIEMD_OBJS:.o=.d)
 
 install: pciemd
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/pciem \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PCIEMD_INCLUDEDIR)/pciem \
 		$(DESTDIR)$(PCIEMD_PLUGIN_DIR) $(DESTDIR)$(PCIEMD_UNITDIR) \
-		$(DESTDIR)$(PCIEMD_DOCDIR)/examples
+		$(DESTDIR)$(PCIEMD_PKGCONFIGDIR) $(DESTDIR)$(PCIEMD_DOCDIR)/examples
 	install -m 0755 $(BIN)/pciemd $(DESTDIR)$(PREFIX)/bin/pciemd
-	install -m 0644 include/pciem/plugin.h $(DESTDIR)$(PREFIX)/include/pciem/plugin.h
+	install -m 0644 include/pciem/plugin.h $(DESTDIR)$(PCIEMD_INCLUDEDIR)/pciem/plugin.h
+	install -m 0644 uapi/pciem.h uapi/pciem_userspace.h $(DESTDIR)$(PCIEMD_INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)%,%,$(PCIEMD_LIBDIR))|' \
+		-e 's|@VERSION@|$(PCIEM_VERSION)|' include/pciem-plugin.pc.in \
+		> $(DESTDIR)$(PCIEMD_PKGCONFIGDIR)/pciem-plugin.pc
+	chmod 0644 $(DESTDIR)$(PCIEMD_PKGCONFIGDIR)/pciem-plugin.pc
 	$(if $(PCIEMD_PLUGINS),install -m 0644 $(PCIEMD_PLUGINS) $(DESTDIR)$(PCIEMD_PLUGIN_DIR)/)
 	sed 's|/usr/bin/pciemd|$(PREFIX)/bin/pciemd|g' systemd/pciemd@.service \
 		> $(DESTDIR)$(PCIEMD_UNITDIR)/pciemd@.service
 	chmod 0644 $(DESTDIR)$(PCIEMD_UNITDIR)/pciemd@.service
-	install -m 0644 devices/*.yaml devices/*.c $(DESTDIR)$(PCIEMD_DOCDIR)/examples/
-	$(foreach p,$(PCIEMD_DIR_PLUGINS),install -d $(DESTDIR)$(PCIEMD_DOCDIR)/examples/$(p) && \
-		install -m 0644 devices/$(p)/*.[ch] $(DESTDIR)$(PCIEMD_DOCDIR)/examples/$(p)/;)
+	find devices -type f \( -name '*.yaml' -o -name '*.[ch]' -o -name '*.md' \) | sort | \
+		while read -r f; do \
+			install -D -m 0644 "$$f" "$(DESTDIR)$(PCIEMD_DOCDIR)/examples/$${f#devices/}" || exit 1; \
+		done
 	install -m 0644 docs/pciemd.md docs/plugins.md docs/nvme.md $(wildcard docs/device-yaml.md) \
 		$(DESTDIR)$(PCIEMD_DOCDIR)/
