@@ -17,6 +17,7 @@ PCIEMD_PLUGIN_DIR := $(PCIEMD_LIBDIR)/pciem/handlers
 PCIEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
 PCIEMD_DOCDIR ?= $(PREFIX)/share/doc/pciemd
 PCIEMD_INCLUDEDIR ?= $(PREFIX)/include
+PCIEMD_MANDIR ?= $(PREFIX)/share/man
 # pciem-plugin.pc names the plugin directory, which is per architecture, so
 # the file goes in the architecture's pkgconfig directory rather than in
 # share/pkgconfig, although a plugin links no library.
@@ -111,3 +112,5 @@ install: pciemd
 		done
 	install -m 0644 docs/pciemd.md docs/plugins.md docs/nvme.md $(wildcard docs/device-yaml.md) \
 		$(DESTDIR)$(PCIEMD_DOCDIR)/
+	$(foreach m,$(wildcard docs/man/*.[1-8]),install -D -m 0644 $(m) \
+		$(DESTDIR)$(PCIEMD_MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m));)
