@@ -3,6 +3,8 @@
 #   make            module and test drivers for every supported kernel
 #                   installed, and the user-space programs
 #   make deps       install the Debian packages and kernels the build and tests need
+#   make install    pciemd, its plugins, unit, headers and man pages (pciemd/pciemd.mk)
+#   make install-dkms  the module's source and dkms.conf, for DKMS
 #   make check      unit tests, lint and VM tests on every supported kernel;
 #                   ends with "N passed, N failed"
 #   make demo       boot a VM, create the walkthrough's device, show it working
@@ -36,7 +38,7 @@ USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/u
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all module drivers userspace deps check check-all demo demo-vm bench check-nvme \
-	clean check-unit check-lint check-vm need-kernel FORCE
+	clean check-unit check-lint check-vm need-kernel install-dkms FORCE
 
 all: module drivers userspace
 
@@ -55,6 +57,19 @@ module-%: FORCE
 drivers-%: FORCE
 	@scripts/link-tree.sh $(BUILD)/kernel/$* tests/drivers tests/progs/lib
 	$(MAKE) -C $(call kdir,$*) M=$(BUILD)/kernel/$*/tests/drivers modules
+
+# make install-dkms [DESTDIR=D] [PREFIX=/usr]: the module's sources, the ABI
+# header (Kbuild finds it in uapi/ of the tree) and dkms.conf, in the
+# directory DKMS builds from, PREFIX/src/pciem-VERSION.
+DKMS_SRCDIR ?= $(PREFIX)/src/pciem-$(PCIEM_VERSION)
+DKMS_FILES := module/Kbuild module/Makefile $(wildcard module/*.[ch] module/x86/*.[ch])
+
+install-dkms:
+	install -d $(DESTDIR)$(DKMS_SRCDIR)/x86 $(DESTDIR)$(DKMS_SRCDIR)/uapi
+	$(foreach f,$(DKMS_FILES),install -m 0644 $(f) $(DESTDIR)$(DKMS_SRCDIR)/$(f:module/%=%);)
+	install -m 0644 uapi/pciem.h $(DESTDIR)$(DKMS_SRCDIR)/uapi/pciem.h
+	sed 's|@VERSION@|$(PCIEM_VERSION)|g' module/dkms.conf.in > $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
+	chmod 0644 $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
 
 # What booting the KVER kernel in a VM needs.
 vm-ready: $(if $(KVER),module-$(KVER) drivers-$(KVER)) userspace | need-kernel
