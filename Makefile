@@ -34,7 +34,10 @@ BIN := $(BUILD)/bin
 PCIEM_VERSION := $(shell cat $(CURDIR)/VERSION)
 
 CC ?= cc
-USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/uapi
+# CPPFLAGS and CFLAGS given to make (dpkg-buildflags' hardening and
+# -ffile-prefix-map, in a package build) come after the project's own.
+USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/uapi \
+	$(CPPFLAGS) $(CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all module drivers userspace deps check check-all demo demo-vm bench check-nvme \
@@ -197,6 +200,8 @@ clean:
 include pciemd/pciemd.mk
 # pciemd --version prints VERSION; a new version rebuilds main.o.
 PCIEMD_CFLAGS += -DPCIEMD_VERSION='"$(PCIEM_VERSION)"'
+# LDFLAGS given to make (-z now in a package build) link pciemd too.
+PCIEMD_LDFLAGS += $(LDFLAGS)
 $(PCIEMD_BUILD)/main.o: VERSION
 include tests/fuzz/fuzz.mk
 include tests/unit/unit.mk
