@@ -18,6 +18,8 @@ PCIEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
 PCIEMD_DOCDIR ?= $(PREFIX)/share/doc/pciemd
 PCIEMD_INCLUDEDIR ?= $(PREFIX)/include
 PCIEMD_MANDIR ?= $(PREFIX)/share/man
+# Whatever PREFIX, pciemd reads /etc/pciem.d (pciemd/paths.h).
+PCIEMD_CONFDIR ?= /etc/pciem.d
 # pciem-plugin.pc names the plugin directory, which is per architecture, so
 # the file goes in the architecture's pkgconfig directory rather than in
 # share/pkgconfig, although a plugin links no library.
@@ -94,7 +96,9 @@ $(BUILD)/test-plugins/%.so: tests/unit/plugins/%.cc include/pciem/plugin.h
 install: pciemd
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PCIEMD_INCLUDEDIR)/pciem \
 		$(DESTDIR)$(PCIEMD_PLUGIN_DIR) $(DESTDIR)$(PCIEMD_UNITDIR) \
-		$(DESTDIR)$(PCIEMD_PKGCONFIGDIR) $(DESTDIR)$(PCIEMD_DOCDIR)/examples
+		$(DESTDIR)$(PCIEMD_PKGCONFIGDIR) $(DESTDIR)$(PCIEMD_DOCDIR)/examples \
+		$(DESTDIR)$(PCIEMD_CONFDIR)
+	install -m 0644 systemd/pciem.d.README $(DESTDIR)$(PCIEMD_CONFDIR)/README
 	install -m 0755 $(BIN)/pciemd $(DESTDIR)$(PREFIX)/bin/pciemd
 	install -m 0644 include/pciem/plugin.h $(DESTDIR)$(PCIEMD_INCLUDEDIR)/pciem/plugin.h
 	install -m 0644 uapi/pciem.h uapi/pciem_userspace.h $(DESTDIR)$(PCIEMD_INCLUDEDIR)/
