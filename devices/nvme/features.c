@@ -5,6 +5,10 @@
  * may be made), Volatile Write Cache (off: every write is made durable
  * before it completes) and Timestamp.
  */
+/* GNU and POSIX calls also when built alone with pkg-config's flags. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <time.h>
 
 #include "nvme.h"

@@ -4,6 +4,10 @@
  * Flush, Write Zeroes, Dataset Management and Compare.  Data moves through
  * the controller's one command buffer, MDTS bytes.
  */
+/* GNU and POSIX calls also when built alone with pkg-config's flags. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>

@@ -4,6 +4,10 @@
  * gap.  Each is a file, sparse, created when absent; a relative path is
  * taken in $STATE_DIRECTORY (systemd's StateDirectory=) when it is set.
  */
+/* GNU and POSIX calls also when built alone with pkg-config's flags. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

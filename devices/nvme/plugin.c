@@ -12,6 +12,10 @@
  *   nsN_size                   its size (default: the existing file's)
  *   nsN_block_size             its LBA size, 512 (default) or 4096
  */
+/* GNU and POSIX calls also when built alone with pkg-config's flags. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
