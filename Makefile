@@ -200,8 +200,10 @@ clean:
 include pciemd/pciemd.mk
 # pciemd --version prints VERSION; a new version rebuilds main.o.
 PCIEMD_CFLAGS += -DPCIEMD_VERSION='"$(PCIEM_VERSION)"'
-# LDFLAGS given to make (-z now in a package build) link pciemd too.
+# LDFLAGS given to make (-z now in a package build) link pciemd and the
+# plugins too.
 PCIEMD_LDFLAGS += $(LDFLAGS)
+PCIEMD_PLUGIN_CFLAGS += $(LDFLAGS)
 $(PCIEMD_BUILD)/main.o: VERSION
 include tests/fuzz/fuzz.mk
 include tests/unit/unit.mk
