@@ -5,8 +5,10 @@
 #   make deps       install the Debian packages and kernels the build and tests need
 #   make install    pciemd, its plugins, unit, headers and man pages (pciemd/pciemd.mk)
 #   make install-dkms  the module's source and dkms.conf, for DKMS
-#   make check      unit tests, lint and VM tests on every supported kernel;
-#                   ends with "N passed, N failed"
+#   make check      unit tests, lint, the Debian packages and VM tests on every
+#                   supported kernel; ends with "N passed, N failed"
+#   make check-package  build the Debian packages (debian/) in build/package/
+#                   and check them: lintian, man pages, version, contents
 #   make demo       boot a VM, create the walkthrough's device, show it working
 #   make check-debug the VM suite on a KASAN/lockdep/kmemleak kernel built
 #                   from linux-source-6.1, and on Debian's PREEMPT_RT kernel
@@ -41,7 +43,7 @@ USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/u
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all module drivers userspace deps check check-all demo demo-vm bench check-nvme \
-	clean check-unit check-lint check-vm need-kernel install-dkms FORCE
+	clean check-unit check-lint check-package check-vm need-kernel install-dkms FORCE
 
 all: module drivers userspace
 
@@ -103,7 +105,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 RESULTS := $(BUILD)/results
-CHECK_PARTS := unit fuzz lint vm-selftest \
+CHECK_PARTS := unit fuzz lint package vm-selftest \
 	$(foreach k,$(KVERS),vm-$(k) nvme-$(k) bench-smoke-$(k) bench-nvme-smoke-$(k))
 
 # The NVMe scenarios (tests/nvme/): Debian's nvme driver and tools against
@@ -132,6 +134,7 @@ check-all: all
 	@$(call part,unit,$(MAKE) --no-print-directory check-unit)
 	@$(call part,fuzz,$(MAKE) --no-print-directory check-fuzz)
 	@$(call part,lint,$(MAKE) --no-print-directory check-lint)
+	@$(call part,package,$(MAKE) --no-print-directory check-package)
 	@$(call part,vm-selftest,KVER=$(KVER) tests/vm/selftest)
 	@$(foreach k,$(KVERS),\
 		$(call part,vm-$(k),KVER=$(k) tests/vm/run --log-dir $(BUILD)/vm/logs-$(k)); \
@@ -151,6 +154,11 @@ check-debug: deps userspace
 
 check-lint: | need-kernel
 	@KVERS="$(KVERS)" KDIR="$(KDIR)" tests/lint.sh
+
+# The Debian packages, built from a copy of the tree (tests/package/check.sh);
+# the module is built from the DKMS tree for each kernel of KVERS.
+check-package: | need-kernel
+	@KVERS="$(KVERS)" KDIR="$(KDIR)" tests/package/check.sh
 
 # One scenario alone: make check-vm SCENARIO=20-shared-memory [KVER=...]
 check-vm: vm-ready

@@ -18,6 +18,7 @@ PACKAGES=(
 	qemu-system-x86 busybox-static pciutils
 	check libyaml-dev libsystemd-dev systemd clang libclang-rt-14-dev
 	nvme-cli fio e2fsprogs util-linux
+	dpkg-dev debhelper dh-dkms lintian man-db
 )
 SOURCES=/etc/apt/sources.list.d/pciem-bookworm-backports.sources
 PIN=/etc/apt/preferences.d/pciem-bookworm-backports
