@@ -286,6 +286,78 @@ PD_EXPORT int pciem_dma_write(struct pciem_device *dev, uint64_t iova,
 	return dma(dev, iova, (void *)(uintptr_t)buf, len, PCIEM_DMA_FLAG_WRITE);
 }
 
+/*
+ * Batches of up to PD_DMA_SG_BATCH ranges, one DMA_SG each; a kernel
+ * without DMA_SG (ENOTTY) gets one DMA per range instead.
+ */
+#define PD_DMA_SG_BATCH 256u
+
+static int dma_each(struct pciem_device *dev, const struct pciem_dma_seg *segs,
+		    unsigned int n, uint8_t *buf, uint32_t flags)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		int ret = dma(dev, segs[i].iova, buf, segs[i].length, flags);
+
+		if (ret < 0)
+			return ret;
+		buf += segs[i].length;
+	}
+	return 0;
+}
+
+static int dmav(struct pciem_device *dev, const struct pciem_dma_range *r,
+		unsigned int n, uint8_t *buf, uint32_t flags)
+{
+	struct pciem_dma_seg segs[PD_DMA_SG_BATCH];
+	uint64_t total = 0;
+	unsigned int i, k;
+
+	if (!dev->registered)
+		return -ENODEV;
+	for (i = 0; i < n; i++)
+		total += r[i].length;
+	if (total > UINT32_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i += k) {
+		struct pciem_dma_sg_op op = {
+			.segs = (uint64_t)(uintptr_t)segs,
+			.user_addr = (uint64_t)(uintptr_t)buf,
+			.flags = flags,
+		};
+		uint8_t *at = buf;
+		int ret;
+
+		for (k = 0; k < PD_DMA_SG_BATCH && i + k < n; k++) {
+			segs[k] = (struct pciem_dma_seg){ .iova = r[i + k].iova,
+							  .length = r[i + k].length };
+			buf += r[i + k].length;
+		}
+		op.nr_segs = k;
+		ret = dev->backend->ops->ioctl(dev->backend, PCIEM_IOCTL_DMA_SG, &op);
+		if (ret == -ENOTTY)
+			ret = dma_each(dev, segs, k, at, flags);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+PD_EXPORT int pciem_dma_readv(struct pciem_device *dev,
+			      const struct pciem_dma_range *ranges,
+			      unsigned int n, void *buf)
+{
+	return dmav(dev, ranges, n, buf, PCIEM_DMA_FLAG_READ);
+}
+
+PD_EXPORT int pciem_dma_writev(struct pciem_device *dev,
+			       const struct pciem_dma_range *ranges,
+			       unsigned int n, const void *buf)
+{
+	/* The kernel only reads the buffer of a write. */
+	return dmav(dev, ranges, n, (uint8_t *)(uintptr_t)buf,
+		    PCIEM_DMA_FLAG_WRITE);
+}
+
 _Static_assert(PCIEM_DMA_ATOMIC_ADD == PCIEM_ATOMIC_FETCH_ADD &&
 	       PCIEM_DMA_ATOMIC_SUB == PCIEM_ATOMIC_FETCH_SUB &&
 	       PCIEM_DMA_ATOMIC_SWAP == PCIEM_ATOMIC_SWAP &&

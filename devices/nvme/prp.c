@@ -3,63 +3,54 @@
  * Physical Region Pages: where a command's data is in the driver's memory.
  * PRP1 is the first page (with an offset), PRP2 the second page or a list
  * of pages, each list's last entry chaining to the next list when more
- * follow.  Pages that follow one another in memory move in one DMA.
+ * follow.  Pages that follow one another in memory make one range, and
+ * a command's ranges move in one scatter-gather DMA.
  */
 #include <string.h>
 
 #include "nvme.h"
 
 #define PRPS_PER_PAGE (NVME_PAGE / 8)
+/* A command's data: MDTS pages, one more when PRP1 starts mid-page. */
+#define MAX_RANGES ((1u << NVME_MDTS) + 1)
 
 struct prp_walk {
 	struct nvme_ctrl *c;
-	uint8_t *buf;
-	bool to_host;
-	uint64_t run_start;	/* the pending run of contiguous memory */
-	size_t run_len, done;
+	struct pciem_dma_range r[MAX_RANGES];
+	unsigned int n;
 };
-
-static bool flush_run(struct prp_walk *w)
-{
-	int ret;
-
-	if (!w->run_len)
-		return true;
-	if (w->to_host)
-		ret = pciem_dma_write(w->c->dev, w->run_start, w->buf + w->done,
-				      w->run_len);
-	else
-		ret = pciem_dma_read(w->c->dev, w->run_start, w->buf + w->done,
-				     w->run_len);
-	if (ret) {
-		pciem_log(w->c->dev, PCIEM_LOG_DEBUG,
-			  "DMA %s 0x%llx (%zu bytes) failed: %d",
-			  w->to_host ? "to" : "from",
-			  (unsigned long long)w->run_start, w->run_len, ret);
-		return false;
-	}
-	w->done += w->run_len;
-	w->run_len = 0;
-	return true;
-}
 
 static bool add(struct prp_walk *w, uint64_t addr, size_t len)
 {
-	if (w->run_len && w->run_start + w->run_len == addr) {
-		w->run_len += len;
+	struct pciem_dma_range *last = w->n ? &w->r[w->n - 1] : NULL;
+
+	if (last && last->iova + last->length == addr) {
+		last->length += (uint32_t)len;
 		return true;
 	}
-	if (!flush_run(w))
+	if (w->n == MAX_RANGES)
 		return false;
-	w->run_start = addr;
-	w->run_len = len;
+	w->r[w->n++] = (struct pciem_dma_range){ addr, (uint32_t)len };
 	return true;
+}
+
+static bool move(struct prp_walk *w, void *buf, bool to_host)
+{
+	int ret = to_host ? pciem_dma_writev(w->c->dev, w->r, w->n, buf) :
+			    pciem_dma_readv(w->c->dev, w->r, w->n, buf);
+
+	if (ret)
+		pciem_log(w->c->dev, PCIEM_LOG_DEBUG,
+			  "DMA %s %u ranges from 0x%llx failed: %d",
+			  to_host ? "to" : "from", w->n,
+			  (unsigned long long)w->r[0].iova, ret);
+	return !ret;
 }
 
 uint16_t nvme_prp_transfer(struct nvme_ctrl *c, const struct nvme_sqe *cmd,
 			   void *buf, size_t len, bool to_host)
 {
-	struct prp_walk w = { .c = c, .buf = buf, .to_host = to_host };
+	struct prp_walk w = { .c = c };
 	uint64_t list[PRPS_PER_PAGE], list_addr;
 	uint32_t off = (uint32_t)(cmd->prp1 & (NVME_PAGE - 1));
 	size_t first = NVME_PAGE - off, left, n, i;
@@ -72,11 +63,12 @@ uint16_t nvme_prp_transfer(struct nvme_ctrl *c, const struct nvme_sqe *cmd,
 		return NVME_SC_DATA_XFER_ERROR;
 	left = len - first;
 	if (!left)
-		return flush_run(&w) ? NVME_SC_SUCCESS : NVME_SC_DATA_XFER_ERROR;
+		return move(&w, buf, to_host) ? NVME_SC_SUCCESS :
+						NVME_SC_DATA_XFER_ERROR;
 	if (left <= NVME_PAGE) {
 		if (cmd->prp2 & (NVME_PAGE - 1))
 			return NVME_SC_PRP_OFFSET;
-		if (!add(&w, cmd->prp2, left) || !flush_run(&w))
+		if (!add(&w, cmd->prp2, left) || !move(&w, buf, to_host))
 			return NVME_SC_DATA_XFER_ERROR;
 		return NVME_SC_SUCCESS;
 	}
@@ -109,5 +101,5 @@ uint16_t nvme_prp_transfer(struct nvme_ctrl *c, const struct nvme_sqe *cmd,
 		if (list_addr & (NVME_PAGE - 1))
 			return NVME_SC_PRP_OFFSET;
 	}
-	return flush_run(&w) ? NVME_SC_SUCCESS : NVME_SC_DATA_XFER_ERROR;
+	return move(&w, buf, to_host) ? NVME_SC_SUCCESS : NVME_SC_DATA_XFER_ERROR;
 }

@@ -360,6 +360,24 @@ int pciem_dma_write(struct pciem_device *dev, uint64_t iova, const void *buf,
 		    size_t len);
 
 /*
+ * Scatter-gather: n ranges of the driver's memory, in order, to or from
+ * one buffer as long as their lengths together.  One kernel call for up
+ * to 256 ranges, each such batch checked whole before a byte moves; -EFAULT
+ * as above, -EINVAL when the lengths add up past 4 GiB - 1.
+ */
+struct pciem_dma_range {
+	uint64_t iova;
+	uint32_t length;
+};
+
+int pciem_dma_readv(struct pciem_device *dev,
+		    const struct pciem_dma_range *ranges, unsigned int n,
+		    void *buf);
+int pciem_dma_writev(struct pciem_device *dev,
+		     const struct pciem_dma_range *ranges, unsigned int n,
+		     const void *buf);
+
+/*
  * An atomic operation on the naturally aligned 4 or 8 bytes (width) at
  * the driver's DMA address iova, atomic with respect to the CPU's own
  * atomics there, as PCIe AtomicOps are.  *old (if not NULL) gets the

@@ -118,6 +118,29 @@ static inline int fake_ioctl(struct pd_backend *b, unsigned long request, void *
 			return -EINVAL;
 		return 0;
 	}
+	case PCIEM_IOCTL_DMA_SG: {
+		/* Every segment checked before a byte moves, as the kernel does. */
+		struct pciem_dma_sg_op *op = arg;
+		const struct pciem_dma_seg *seg = (const void *)(uintptr_t)op->segs;
+		uint8_t *user = (uint8_t *)(uintptr_t)op->user_addr;
+
+		if (op->flags != PCIEM_DMA_FLAG_READ && op->flags != PCIEM_DMA_FLAG_WRITE)
+			return -EINVAL;
+		for (uint32_t i = 0; i < op->nr_segs; i++)
+			if (seg[i].iova < f->host_iova ||
+			    seg[i].iova - f->host_iova + seg[i].length > sizeof(f->host))
+				return -EFAULT;
+		for (uint32_t i = 0; i < op->nr_segs; i++) {
+			uint8_t *h = f->host + (seg[i].iova - f->host_iova);
+
+			if (op->flags == PCIEM_DMA_FLAG_READ)
+				memcpy(user, h, seg[i].length);
+			else
+				memcpy(h, user, seg[i].length);
+			user += seg[i].length;
+		}
+		return 0;
+	}
 	case PCIEM_IOCTL_DMA_ATOMIC: {
 		/* The kernel's semantics, on the fake host memory (one thread). */
 		struct pciem_dma_atomic *a = arg;

@@ -163,6 +163,71 @@ START_TEST(dma)
 }
 END_TEST
 
+/* Scatter-gather: one DMA_SG per batch, in order, all or nothing. */
+START_TEST(dma_scatter_gather)
+{
+	static struct pciem_dma_range many[300];
+	static uint8_t big[300];
+	uint64_t h = fake->host_iova;
+	struct pciem_dma_range r[] = {
+		{ h + 100, 10 }, { h + 0, 5 }, { h + 300, 0 }, { h + 200, 7 },
+	};
+	uint8_t in[22], out[22], before[512];
+	const struct fake_call *sg[4];
+
+	for (int i = 0; i < 512; i++)
+		fake->host[i] = (uint8_t)(i * 7);
+	ck_assert_int_eq(pciem_dma_readv(dev, r, 4, in), 0);
+	ck_assert_mem_eq(in, fake->host + 100, 10);
+	ck_assert_mem_eq(in + 10, fake->host + 0, 5);
+	ck_assert_mem_eq(in + 15, fake->host + 200, 7);
+	ck_assert_uint_eq(fake_calls_of(fake, PCIEM_IOCTL_DMA_SG, sg, 4), 1);
+	ck_assert_uint_eq(fake->n_calls, 1);
+
+	for (int i = 0; i < 22; i++)
+		out[i] = (uint8_t)(0xc0 + i);
+	ck_assert_int_eq(pciem_dma_writev(dev, r, 4, out), 0);
+	ck_assert_mem_eq(fake->host + 100, out, 10);
+	ck_assert_mem_eq(fake->host + 0, out + 10, 5);
+	ck_assert_mem_eq(fake->host + 200, out + 15, 7);
+
+	/* One range refused: nothing moves. */
+	memcpy(before, fake->host, sizeof(before));
+	r[2] = (struct pciem_dma_range){ 0x1000, 4 };
+	ck_assert_int_eq(pciem_dma_writev(dev, r, 4, out), -EFAULT);
+	ck_assert_mem_eq(fake->host, before, sizeof(before));
+
+	/* 300 ranges: two batches, the bytes in order. */
+	for (unsigned int i = 0; i < 300; i++)
+		many[i] = (struct pciem_dma_range){ h + 299 - i, 1 };
+	fake->n_calls = 0;
+	ck_assert_int_eq(pciem_dma_readv(dev, many, 300, big), 0);
+	ck_assert_uint_eq(fake_calls_of(fake, PCIEM_IOCTL_DMA_SG, sg, 4), 2);
+	for (unsigned int i = 0; i < 300; i++)
+		ck_assert_uint_eq(big[i], fake->host[299 - i]);
+
+	/* More than 4 GiB - 1 in all: refused before the kernel. */
+	many[0] = many[1] = (struct pciem_dma_range){ h, 0x80000000u };
+	fake->n_calls = 0;
+	ck_assert_int_eq(pciem_dma_readv(dev, many, 2, big), -EINVAL);
+	ck_assert_uint_eq(fake->n_calls, 0);
+	ck_assert_int_eq(pciem_dma_readv(dev, many, 0, big), 0);
+
+	/* A kernel without DMA_SG: one DMA per range, same bytes. */
+	fake->fail_request = PCIEM_IOCTL_DMA_SG;
+	fake->fail_nth = 1;
+	fake->fail_errno = ENOTTY;
+	r[2] = (struct pciem_dma_range){ h + 300, 0 };
+	memset(in, 0, sizeof(in));
+	fake->n_calls = 0;
+	ck_assert_int_eq(pciem_dma_readv(dev, r, 4, in), 0);
+	ck_assert_mem_eq(in, fake->host + 100, 10);
+	ck_assert_mem_eq(in + 10, fake->host + 0, 5);
+	ck_assert_mem_eq(in + 15, fake->host + 200, 7);
+	ck_assert_uint_eq(fake->n_calls, 4);	/* the refused DMA_SG, 3 DMAs */
+}
+END_TEST
+
 /* DMA atomics: each op, both widths, and what is refused before the kernel. */
 START_TEST(dma_atomics)
 {
@@ -528,6 +593,7 @@ static Suite *plugin_api_suite(void)
 	tcase_add_test(tc, registers_by_place);
 	tcase_add_test(tc, interrupts);
 	tcase_add_test(tc, dma);
+	tcase_add_test(tc, dma_scatter_gather);
 	tcase_add_test(tc, dma_atomics);
 	tcase_add_test(tc, parameters);
 	tcase_add_test(tc, parameter_keys_and_errors);
