@@ -29,13 +29,23 @@ void nvme_ctrl_disable(struct nvme_ctrl *c, bool shutdown)
 					  "shutdown: '%s' not made durable",
 					  c->ns[n].path);
 		set_csts(c, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_DONE);
+		c->shut_down = true;
 		return;
 	}
 	nvme_queues_reset(c);
 	c->enabled = false;
 	c->n_aer = 0;
-	c->shadow_db = 0;
-	c->event_idx = 0;
+	/*
+	 * The Doorbell Buffer Config outlives a reset that is no shutdown.
+	 * Linux points the queues it makes again at the shadow buffer (zeroed)
+	 * before it sends the command again, and waits for the I/O it requeued
+	 * before that: a second command queued on one queue in between is only
+	 * in the shadow, and would wait there.  A shutdown (the driver going
+	 * away) or a function reset forgets it.
+	 */
+	if (c->shut_down)
+		nvme_shadow_forget(c);
+	c->shut_down = false;
 	set_csts(c, ~0u, 0);
 }
 

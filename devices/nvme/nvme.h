@@ -181,6 +181,7 @@ struct nvme_ctrl {
 	struct nvme_sq *sq;		/* max_queues of each */
 	struct nvme_cq *cq;
 	uint64_t shadow_db, event_idx;	/* Doorbell Buffer Config, 0 when off */
+	bool shut_down;			/* CC.SHN since the last disable */
 
 	/* Features. */
 	uint32_t feat_arbitration, feat_power, feat_temp_thresh;
@@ -212,6 +213,7 @@ void nvme_ctrl_fatal(struct nvme_ctrl *c, const char *why);
 int nvme_queues_alloc(struct nvme_ctrl *c);
 void nvme_queues_free(struct nvme_ctrl *c);
 void nvme_queues_reset(struct nvme_ctrl *c);
+void nvme_shadow_forget(struct nvme_ctrl *c);
 void nvme_complete(struct nvme_ctrl *c, struct nvme_sq *sq, uint16_t cid,
 		   uint16_t status, uint32_t dw0);
 void nvme_sq_run(struct nvme_ctrl *c, struct nvme_sq *sq);

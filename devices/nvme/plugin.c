@@ -305,6 +305,7 @@ static void nvme_reset(struct pciem_device *dev, unsigned int reason)
 
 	(void)reason;
 	nvme_ctrl_disable(c, false);
+	nvme_shadow_forget(c);
 	c->irq_mask = 0;
 	nvme_features_reset(c);
 	set_identity_registers(c);

@@ -53,13 +53,35 @@ static bool shadowed(const struct nvme_ctrl *c, uint16_t qid)
 	return c->shadow_db && qid;
 }
 
+void nvme_shadow_forget(struct nvme_ctrl *c)
+{
+	c->shadow_db = 0;
+	c->event_idx = 0;
+}
+
+/*
+ * A shadow buffer the driver no longer maps (it went away without a
+ * shutdown, and another one does not use shadow doorbells): forgotten at
+ * the first refused access, so it costs one fault line, not one a ring.
+ */
+static void shadow_unmapped(struct nvme_ctrl *c)
+{
+	pciem_log(c->dev, PCIEM_LOG_WARNING,
+		  "the shadow doorbell buffer is not mapped: doorbells from BAR 0 only");
+	nvme_shadow_forget(c);
+}
+
 static bool shadow_read(struct nvme_ctrl *c, unsigned int db, uint32_t size,
 			uint32_t *value)
 {
 	uint32_t v;
 
-	if (pciem_dma_read(c->dev, shadow_addr(c, db), &v, sizeof(v)))
+	if (!c->shadow_db)
 		return false;
+	if (pciem_dma_read(c->dev, shadow_addr(c, db), &v, sizeof(v))) {
+		shadow_unmapped(c);
+		return false;
+	}
 	if (v >= size)		/* the driver's memory, not trusted */
 		return false;
 	*value = v;
@@ -68,9 +90,9 @@ static bool shadow_read(struct nvme_ctrl *c, unsigned int db, uint32_t size,
 
 static void event_idx_write(struct nvme_ctrl *c, unsigned int db, uint32_t v)
 {
-	if (pciem_dma_write(c->dev, c->event_idx + 4ull * db, &v, sizeof(v)))
-		pciem_log(c->dev, PCIEM_LOG_DEBUG,
-			  "event index %u not written", db);
+	if (c->event_idx &&
+	    pciem_dma_write(c->dev, c->event_idx + 4ull * db, &v, sizeof(v)))
+		shadow_unmapped(c);
 }
 
 static bool cq_full(struct nvme_ctrl *c, struct nvme_cq *cq)
