@@ -26,6 +26,12 @@ dmesg -c >/dev/null
 kill -STOP "$NVME_PID"
 dd if=/tmp/src of=/mnt/a/stopped bs=64k oflag=direct 2>/tmp/dd.err &
 ddpid=$!
+# And many commands in flight on one queue: after the reset the driver
+# requeues them together, before it sets up the shadow doorbells again.
+fio --name=deep --filename=/mnt/a/deep --size=4M --bs=4k \
+	--rw=randwrite --iodepth=16 --ioengine=libaio --direct=1 \
+	--verify=crc32c --verify_fatal=1 >/tmp/deep.log 2>&1 &
+fiopid=$!
 wait_for "the driver times out the I/O and aborts it" 60 \
 	sh -c 'dmesg | grep -q "timeout, aborting"'
 wait_for "then resets the controller" 60 \
@@ -35,6 +41,10 @@ wait_for "the I/O finishes once pciemd goes on" 120 \
 	sh -c "! kill -0 $ddpid 2>/dev/null"
 wait "$ddpid"
 is "dd succeeded" "$?" 0
+wait_for "and fio's deep queue once pciemd goes on" 120 \
+	sh -c "! kill -0 $fiopid 2>/dev/null"
+wait "$fiopid"
+is "fio's writes verify" "$?" 0
 echo 3 >/proc/sys/vm/drop_caches
 is "what was written during the stop reads back" "$(sha256sum </mnt/a/stopped)" "$flushed"
 check "the controller is live again" grep -q live /sys/class/nvme/nvme0/state
