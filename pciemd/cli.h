@@ -11,6 +11,7 @@
 #define PD_EXIT_OK		0
 #define PD_EXIT_FAILURE		1	/* the kernel, the plugin or the system failed */
 #define PD_EXIT_USAGE		2	/* bad command line */
+#define PD_EXIT_NO_MODULE	5	/* /dev/pciem is missing: the module is not loaded */
 #define PD_EXIT_CONFIG		6	/* the description or its plugin is invalid */
 
 struct pd_options {

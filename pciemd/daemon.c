@@ -271,8 +271,11 @@ int pd_run_with(const struct pd_options *opt, const struct pd_log *log,
 	if (err) {
 		pd_log(log, LOG_ERR, "cannot open %s: %s%s", PCIEMD_DEVICE_NODE,
 		       strerror(-err),
-		       err == -ENOENT ? " (is the pciem module loaded? modprobe pciem)" :
+		       err == -ENOENT ? " (the pciem module is not loaded: modprobe pciem;"
+		       " it comes with the pciem-dkms package)" :
 		       err == -EACCES || err == -EPERM ? " (pciemd must run as root)" : "");
+		if (err == -ENOENT)
+			ret = PD_EXIT_NO_MODULE;
 		goto out;
 	}
 	/*

@@ -454,7 +454,7 @@ START_TEST(unit_essentials)
 		"Wants=modprobe@pciem.service", "DeviceAllow=/dev/pciem rw",
 		"CapabilityBoundingSet=CAP_SYS_ADMIN", "ProtectSystem=strict",
 		"NoNewPrivileges=yes", "WatchdogSec=30", "Restart=on-failure",
-		"RestartPreventExitStatus=2 6", "StateDirectory=pciem/%i",
+		"RestartPreventExitStatus=2 5 6", "StateDirectory=pciem/%i",
 	};
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)

@@ -203,9 +203,9 @@ START_TEST(no_module)
 	fake_log_init(&logs);
 	opt.config = PD_TOP "/devices/counter.yaml";
 	opt.plugin_dir = PD_PLUGINS;
-	ck_assert_int_eq(pd_run_with(&opt, &logs.log, no_kernel), PD_EXIT_FAILURE);
+	ck_assert_int_eq(pd_run_with(&opt, &logs.log, no_kernel), PD_EXIT_NO_MODULE);
 	ck_assert_uint_eq(logs.n, 1);
-	ck_assert_str_eq(logs.lines[0], "<3>cannot open /dev/pciem: No such file or directory (is the pciem module loaded? modprobe pciem)");
+	ck_assert_str_eq(logs.lines[0], "<3>cannot open /dev/pciem: No such file or directory (the pciem module is not loaded: modprobe pciem; it comes with the pciem-dkms package)");
 }
 END_TEST
 
