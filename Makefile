@@ -5,10 +5,13 @@
 #   make deps       install the Debian packages and kernels the build and tests need
 #   make install    pciemd, its plugins, unit, headers and man pages (pciemd/pciemd.mk)
 #   make install-dkms  the module's source and dkms.conf, for DKMS
-#   make check      unit tests, lint, the Debian packages and VM tests on every
-#                   supported kernel; ends with "N passed, N failed"
+#   make check      unit tests, lint, the Debian packages, VM tests on every
+#                   supported kernel and the end-to-end test on Debian 12 and
+#                   13; ends with "N passed, N failed"
 #   make check-package  build the Debian packages (debian/) in build/package/
 #                   and check them: lintian, man pages, version, contents
+#   make check-e2e  the packages installed and used on fresh Debian 12 and 13
+#                   systems booted with systemd (RELEASE=bookworm|trixie: one)
 #   make demo       boot a VM, create the walkthrough's device, show it working
 #   make check-debug the VM suite on a KASAN/lockdep/kmemleak kernel built
 #                   from linux-source-6.1, and on Debian's PREEMPT_RT kernel
@@ -42,7 +45,7 @@ USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/u
 	$(CPPFLAGS) $(CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all module drivers userspace deps check check-all demo demo-vm bench check-nvme \
+.PHONY: all module drivers userspace deps check check-all demo demo-vm bench check-nvme check-e2e \
 	clean check-unit check-lint check-package check-vm need-kernel install-dkms FORCE
 
 all: module drivers userspace
@@ -106,7 +109,12 @@ check: deps
 
 RESULTS := $(BUILD)/results
 CHECK_PARTS := unit fuzz lint package vm-selftest \
-	$(foreach k,$(KVERS),vm-$(k) nvme-$(k) bench-smoke-$(k) bench-nvme-smoke-$(k))
+	$(foreach k,$(KVERS),vm-$(k) nvme-$(k) bench-smoke-$(k) bench-nvme-smoke-$(k)) \
+	$(foreach r,$(E2E_RELEASES),e2e-$(r))
+
+# The end-to-end test (tests/e2e/): the packages installed and used on fresh
+# Debian 12 and 13 systems booted with systemd.
+E2E_RELEASES := bookworm trixie
 
 # The NVMe scenarios (tests/nvme/): Debian's nvme driver and tools against
 # devices/nvme.yaml.  The guest gets the host's tools and these modules.
@@ -129,8 +137,13 @@ bench_nvme = img=$$(mktemp /dev/shm/pciem-bench-nvme.XXXXXX) && \
 part = s=$$(date +%s); { $(2); } 2>&1 | tee $(RESULTS)/$(1).log; \
 	echo $$(($$(date +%s) - s)) >$(RESULTS)/$(1).secs
 
+# The end-to-end test's roots take minutes to make, mostly downloading and
+# unpacking: they are made in the background while the first parts run,
+# and tests/e2e/run waits for them (each is made under a lock).
 check-all: all
-	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS) $(BUILD)/e2e
+	@{ for r in $(E2E_RELEASES); do tests/e2e/root.sh $$r && tests/e2e/debs.sh --prepare $$r; \
+		done; } >$(BUILD)/e2e/prepare.log 2>&1 </dev/null &
 	@$(call part,unit,$(MAKE) --no-print-directory check-unit)
 	@$(call part,fuzz,$(MAKE) --no-print-directory check-fuzz)
 	@$(call part,lint,$(MAKE) --no-print-directory check-lint)
@@ -144,6 +157,7 @@ check-all: all
 			tests/vm/run --name bench-smoke --scenario-dir tests/bench/scenarios \
 			--log-dir $(BUILD)/bench-$(k)); \
 		$(call part,bench-nvme-smoke-$(k),$(call bench_nvme,$(k),1,bench-nvme-smoke));)
+	@$(foreach r,$(E2E_RELEASES),$(call part,e2e-$(r),tests/e2e/run $(r));)
 	@tests/summary.sh $(patsubst %,$(RESULTS)/%.log,$(CHECK_PARTS))
 
 # Not part of make check: the debug kernel's first build takes about 25
@@ -168,6 +182,11 @@ check-vm: vm-ready
 check-nvme: vm-ready
 	@KVER=$(KVER) $(NVME_VM_ENV) tests/vm/run --name nvme \
 		--scenario-dir tests/nvme/scenarios --log-dir $(BUILD)/nvme-$(KVER) $(SCENARIO)
+
+# The end-to-end test alone: make check-e2e [RELEASE=bookworm|trixie]
+RELEASE ?= $(E2E_RELEASES)
+check-e2e:
+	@tests/e2e/run $(RELEASE)
 
 # Benchmarks (tests/bench/): figures as ratios to a baseline measured in the
 # same VM boot.  BENCH_N sets the samples per figure, BENCH_SECS the

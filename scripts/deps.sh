@@ -19,6 +19,7 @@ PACKAGES=(
 	check libyaml-dev libsystemd-dev systemd clang libclang-rt-14-dev
 	nvme-cli fio e2fsprogs util-linux
 	dpkg-dev debhelper dh-dkms lintian man-db
+	mmdebstrap qemu-utils
 )
 SOURCES=/etc/apt/sources.list.d/pciem-bookworm-backports.sources
 PIN=/etc/apt/preferences.d/pciem-bookworm-backports

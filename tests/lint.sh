@@ -68,7 +68,7 @@ for f in "${ksrc[@]}"; do
 	fi
 done
 
-mapfile -t scripts < <(cd "$top" && git ls-files '*.sh' 'tests/vm/run' 'tests/vm/selftest' 'tests/vm/guest/init' 'tests/debug/run' '.ci/run')
+mapfile -t scripts < <(cd "$top" && git ls-files '*.sh' 'tests/vm/run' 'tests/vm/selftest' 'tests/vm/guest/init' 'tests/debug/run' 'tests/e2e/run' '.ci/run')
 for f in "${scripts[@]}"; do
 	if (cd "$top" && shellcheck -x "$f") >"$build/sc.log" 2>&1; then
 		result OK "shellcheck: $f"
