@@ -17,8 +17,10 @@ if [ "${1:-}" = --prepare ]; then
 fi
 release=${1:?$usage}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-mirror=${PCIEM_E2E_MIRROR:-http://deb.debian.org/debian}
-cache=${PCIEM_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pciem/e2e}
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+mirror=$(e2e_mirror)
+cache=$(e2e_cache)
 # shellcheck disable=SC1091
 here=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 

@@ -17,10 +17,11 @@
 # timers are masked so that no apt run of theirs holds dpkg's lock while
 # the test installs.
 #
-# Built once per set of inputs (release, this script) with mmdebstrap from
-# deb.debian.org (about 3 minutes) and cached in
-# PCIEM_E2E_CACHE (default ~/.cache/pciem/e2e); older roots of the same
-# release are removed.
+# Built once per set of inputs (release, mirror, this script) with
+# mmdebstrap (about 3 minutes) from PCIEM_E2E_MIRROR (default: the mirror
+# this machine's apt uses, see lib.sh) and cached in PCIEM_E2E_CACHE
+# (default ~/.cache/pciem/e2e); older roots of the same release are
+# removed.
 set -euo pipefail
 
 release=${1:?usage: root.sh bookworm|trixie}
@@ -28,8 +29,10 @@ case $release in
 bookworm | trixie) ;;
 *) echo "root.sh: unknown release '$release' (bookworm or trixie)" >&2; exit 2 ;;
 esac
-mirror=${PCIEM_E2E_MIRROR:-http://deb.debian.org/debian}
-cache=${PCIEM_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pciem/e2e}
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+mirror=$(e2e_mirror)
+cache=$(e2e_cache)
 
 packages=(
 	systemd-sysv udev kmod dbus
