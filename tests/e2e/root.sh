@@ -54,7 +54,7 @@ for t in mmdebstrap mke2fs; do
 done
 mkdir -p "$cache"
 exec 9>"$cache/.lock-$release"
-flock 9
+flock -w 1500 9 || { echo "root.sh: another run has been making the $release root for 25 minutes" >&2; exit 1; }
 if [ -f "$dir/done" ]; then
 	echo "$dir"
 	exit 0
@@ -95,7 +95,7 @@ mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
 ln -sf /etc/systemd/system/pciem-e2e.service "$r/etc/systemd/system/multi-user.target.wants/pciem-e2e.service"
 '
 
-if ! mmdebstrap --variant=minbase --include="$(
+if ! timeout 1200 mmdebstrap --variant=minbase --include="$(
 	IFS=,
 	echo "${packages[*]}"
 )" --customize-hook="$hook" "$release" "$tree" "$mirror" >"$log" 2>&1; then
@@ -115,7 +115,7 @@ cp "$tree/boot/vmlinuz-$kver" "$dir/vmlinuz"
 cp "$tree/boot/initrd.img-$kver" "$dir/initrd.img"
 echo "$kver" >"$dir/kernel"
 # Room for the packages, DKMS's build and the NVMe example's namespaces.
-mke2fs -q -t ext4 -L pciem-root -d "$tree" "$dir/root.img" 6G
+mke2fs -q -t ext4 -L pciem-root -d "$tree" "$dir/root.img" 6G >&2
 rm -rf "$tree"
 touch "$dir/done"
 echo "$dir"
