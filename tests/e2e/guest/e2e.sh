@@ -151,7 +151,7 @@ nvme_disk() {
 # for the running kernel.
 dkms_installed() {
 	dkms status
-	dkms status | grep -Eq "^pciem/$VERSION, $(uname -r), x86_64: installed"
+	dkms status | grep -qF "pciem/$VERSION, $(uname -r), x86_64: installed"
 }
 
 no_nvme_disk() {
