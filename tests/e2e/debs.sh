@@ -64,13 +64,7 @@ out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/src"
-# The tree as git sees it, as make check-package copies it.
-if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	(cd "$top" && git ls-files -z -c -o --exclude-standard |
-		xargs -0 cp --parents -t "$work/src")
-else
-	tar -C "$top" --exclude=./build --exclude=./.git -cf - . | tar -C "$work/src" -xf -
-fi
+"$top/scripts/copy-tree.sh" "$work/src"
 
 # shellcheck disable=SC2016 # expanded by the shell that runs it
 build_cmd='cd "$1" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b -j2'

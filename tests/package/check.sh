@@ -64,14 +64,7 @@ finish() {
 rm -rf "$work"
 mkdir -p "$work/src"
 
-# The tree as git sees it (tracked and new files, not ignored ones); a
-# tree that is no git checkout is copied whole but for build/.
-if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	(cd "$top" && git ls-files -z -c -o --exclude-standard |
-		xargs -0 cp --parents -t "$work/src")
-else
-	tar -C "$top" --exclude=./build --exclude=./.git -cf - . | tar -C "$work/src" -xf -
-fi
+"$top/scripts/copy-tree.sh" "$work/src"
 
 version=$(cat "$top/VERSION")
 # As from a shell: no make variables of a make check that runs this.
