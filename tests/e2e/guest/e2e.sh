@@ -158,6 +158,20 @@ no_nvme_disk() {
 	! nvme_disk 1
 }
 
+# refused_start UNIT STATUS LINE: systemctl start UNIT fails; the unit
+# ends failed with exit status STATUS and LINE in systemctl status and in
+# its journal at priority err, and is not restarted.
+refused_start() {
+	_u=$1
+	check "systemctl start $_u fails" sh -c "! systemctl start $_u"
+	wait_for "and the unit ends failed" 10 settled_failed "$_u"
+	check "systemctl status shows: $3" status_has "$_u" "$3"
+	check "the journal has it, at priority err" journal_has "$_u" err "$3"
+	is "exit status $2" "$(systemctl show -P ExecMainStatus "$_u")" "$2"
+	sleep 3
+	is "no restart (RestartSec=2 has passed)" "$(systemctl show -P NRestarts "$_u")" 0
+}
+
 # The unit's result after a failed start, once systemd has settled it.
 settled_failed() {
 	[ "$(systemctl show -P ActiveState "$1")" = failed ]
@@ -174,15 +188,9 @@ first_boot() {
 	cd "$E2E/debs" || exit 1
 	check "apt install ./pciemd_*.deb alone" apt-get install -y "./pciemd_${VERSION}_amd64.deb"
 	cp /usr/share/doc/pciemd/examples/counter.yaml /etc/pciem.d/
-	check "without pciem-dkms, systemctl start pciemd@counter fails" \
-		sh -c '! systemctl start pciemd@counter'
-	wait_for "and the unit ends failed" 10 settled_failed pciemd@counter
-	msg="cannot open /dev/pciem: No such file or directory (the pciem module is not loaded: modprobe pciem; it comes with the pciem-dkms package)"
-	check "systemctl status says what to install" status_has pciemd@counter "$msg"
-	check "the journal has it, at priority err" journal_has pciemd@counter err "$msg"
-	is "exit status 5" "$(systemctl show -P ExecMainStatus pciemd@counter)" 5
-	sleep 3
-	is "no restart (RestartSec=2 has passed)" "$(systemctl show -P NRestarts pciemd@counter)" 0
+	diag "without pciem-dkms:"
+	refused_start pciemd@counter 5 \
+		"cannot open /dev/pciem: No such file or directory (the pciem module is not loaded: modprobe pciem; it comes with the pciem-dkms package)"
 	systemctl reset-failed pciemd@counter
 
 	check "apt install ./pciem-dkms_*.deb ./pciemd_*.deb ./libpciem-dev_*.deb" \
@@ -294,14 +302,8 @@ second_boot() {
 	# Bad input through the real path.
 	cp "$E2E/plugin/broken.yaml" /etc/pciem.d/
 	before=$(find /sys/bus/pci/devices -mindepth 1 -maxdepth 1 | wc -l)
-	check "systemctl start pciemd@broken fails" sh -c '! systemctl start pciemd@broken'
-	wait_for "and the unit ends failed" 10 settled_failed pciemd@broken
-	msg="/etc/pciem.d/broken.yaml:10:18: error: BAR index 9 is out of range; expected 0..5"
-	check "systemctl status shows FILE:LINE:COL" status_has pciemd@broken "$msg"
-	check "the journal has it, at priority err" journal_has pciemd@broken err "$msg"
-	is "exit status 6" "$(systemctl show -P ExecMainStatus pciemd@broken)" 6
-	sleep 3
-	is "no restart (RestartSec=2 has passed)" "$(systemctl show -P NRestarts pciemd@broken)" 0
+	refused_start pciemd@broken 6 \
+		"/etc/pciem.d/broken.yaml:10:18: error: BAR index 9 is out of range; expected 0..5"
 	is "no device was created" "$(find /sys/bus/pci/devices -mindepth 1 -maxdepth 1 | wc -l)" "$before"
 	is "nothing in its state directory" "$(ls -A /var/lib/pciem/broken 2>&1)" ""
 
