@@ -110,6 +110,9 @@ check-unit:
 	tap=$(UNIT_BUILD)/walkthrough_blocks.tap; \
 	sh $(UNIT_DIR)/check_walkthrough_blocks.sh > "$$tap"; rc=$$?; \
 	cat "$$tap"; tally "$$tap" $$rc walkthrough_blocks; \
+	tap=$(UNIT_BUILD)/summary.tap; \
+	bash $(UNIT_DIR)/check_summary.sh > "$$tap"; rc=$$?; \
+	grep -A20 '^not ok' "$$tap"; tally "$$tap" $$rc summary; \
 	tap=$(UNIT_BUILD)/headers.tap; : > "$$tap"; \
 	for std in $(UNIT_HEADER_STDS); do \
 		for h in $(UNIT_HEADERS); do \

@@ -15,6 +15,13 @@ for r in $(tr ',' ' ' </sys/devices/system/cpu/online); do
 done
 check "at least 2 CPUs online (have $ncpus)" test "$ncpus" -ge 2
 
+# A stuck guest must end in a panic (qemu then exits), not in the host's
+# wall-clock limit: the harness's command line sets these.
+for s in hung_task_panic softlockup_panic panic_on_rcu_stall; do
+	is "kernel.$s is on" "$(cat /proc/sys/kernel/$s)" 1
+done
+is "and a panic ends the VM (panic=-1)" "$(cat /proc/sys/kernel/panic)" -1
+
 check "lspci runs" lspci
 # q35's host bridge is 8086:29c0; a decoded name shows pci.ids was found.
 check "lspci shows the q35 host bridge by name" \
