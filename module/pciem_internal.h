@@ -47,6 +47,9 @@ struct pciem_stage {
 	struct pciem_event ev[PCIEM_STAGE_SIZE];
 };
 
+/* Bit of pciem_ring.kick_flags: a CPU owns @kick until its IPI has run. */
+#define RING_KICK_BUSY	0
+
 struct pciem_ring {
 	struct pciem_shared_ring *shared;	/* vmalloc_user, mapped by the process */
 	raw_spinlock_t lock;		/* everything below but @stage contents */
@@ -61,7 +64,7 @@ struct pciem_ring {
 	struct irq_work work;		/* drains staging, signals the eventfd */
 	struct irq_work kick_work;	/* the same, queued by @kick only */
 	call_single_data_t kick;	/* queues @kick_work on another CPU */
-	atomic_t kicks_in_flight;
+	unsigned long kick_flags;	/* RING_KICK_BUSY: @kick is in use */
 	bool closing;			/* the device is going: nobody waits */
 	bool stalled;			/* a wait timed out; none until room */
 	const char *name;		/* the device's, for messages */

@@ -142,15 +142,17 @@ static void ring_kick_work(struct irq_work *work)
 
 /*
  * Context: the IPI, on another CPU.  Its own irq_work, as @work may be
- * pending on the CPU that kicked, which cannot run it.  @r is not touched
- * after the count.
+ * pending on the CPU that kicked, which cannot run it.  @kick is free
+ * again already (an async csd is unlocked before its function runs);
+ * giving up the bit lets the next kicker have it.  @r is not touched
+ * after that.
  */
 static void ring_kick(void *data)
 {
 	struct pciem_ring *r = data;
 
 	irq_work_queue(&r->kick_work);
-	atomic_dec(&r->kicks_in_flight);
+	clear_bit_unlock(RING_KICK_BUSY, &r->kick_flags);
 }
 
 /*
@@ -161,8 +163,10 @@ static void ring_kick(void *data)
  * context, sync.c) would wait for an answer to a question nobody heard.
  * Such a producer also has another CPU signal, through an IPI (the kick;
  * irq_work_queue_on() is not exported to modules).  A kick still in
- * flight will do for this one too.  Preemption is off across the choice,
- * so that CPU stays online until the IPI is sent.
+ * flight will do for this one too, unless it is on its way to this very
+ * CPU: then the event waits for this CPU's interrupts, or a read for its
+ * timeout.  Preemption is off across the choice, so that CPU stays online
+ * until the IPI is sent.
  */
 static void ring_notify(struct pciem_ring *r)
 {
@@ -173,11 +177,18 @@ static void ring_notify(struct pciem_ring *r)
 		return;
 	this = get_cpu();
 	cpu = cpumask_any_but(cpu_online_mask, this);
-	if (cpu < nr_cpu_ids) {
-		atomic_inc(&r->kicks_in_flight);
-		if (smp_call_function_single_async(cpu, &r->kick))
-			atomic_dec(&r->kicks_in_flight);	/* one is in flight */
-	}
+	/*
+	 * smp_call_function_single_async() tests and sets the csd's lock
+	 * flag without an atomic operation: its callers must not use one
+	 * csd at once.  Producers on two CPUs may both be here, and both
+	 * would queue @kick, each on the other CPU's list, corrupting both
+	 * (a WARN in csd_unlock(), then a CPU looping in its IPI handler).
+	 * The bit makes one of them the owner until the IPI has run.
+	 */
+	if (cpu < nr_cpu_ids &&
+	    !test_and_set_bit_lock(RING_KICK_BUSY, &r->kick_flags) &&
+	    smp_call_function_single_async(cpu, &r->kick))
+		clear_bit_unlock(RING_KICK_BUSY, &r->kick_flags);
 	put_cpu();
 }
 
@@ -378,7 +389,7 @@ int pciem_ring_init(struct pciem_ring *r)
 /* Context: process; no producer may be left (watchpoints gone, bus removed). */
 void pciem_ring_destroy(struct pciem_ring *r)
 {
-	while (atomic_read(&r->kicks_in_flight))
+	while (test_bit(RING_KICK_BUSY, &r->kick_flags))
 		cpu_relax();
 	irq_work_sync(&r->kick_work);
 	irq_work_sync(&r->work);

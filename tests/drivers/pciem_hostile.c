@@ -27,6 +27,11 @@
  *   atomic_write DEV BAR OFF N
  *       N writel()s of 0, 1, ... at OFF with interrupts off.  Result:
  *       "writes=N".
+ *   atomic_write_all DEV BAR OFF N
+ *       On every online CPU at once, a thread bound to it makes N
+ *       writel()s at OFF, each with interrupts off and on again after it,
+ *       so that the CPUs' interrupts and IPIs run between the writes.
+ *       Result: "writes=N cpus=N", the writes made in all.
  *
  * Locking: the module-parameter lock serialises commands; hostile_lock
  * guards the result.
@@ -36,6 +41,7 @@
 #include <linux/atomic.h>
 #include <linux/bottom_half.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/hrtimer.h>
 #include <linux/io.h>
 #include <linux/kprobes.h>
@@ -422,6 +428,114 @@ static int hostile_atomic_write(char **argv, int argc)
 	return 0;
 }
 
+struct hostile_all {
+	void __iomem *reg;
+	unsigned int n;
+	atomic_t ready, writes, running;
+	bool go;
+	wait_queue_head_t start;
+	struct completion done;
+};
+
+/* As the storm's: waits for kthread_stop() once its writes are made. */
+static int hostile_all_thread(void *data)
+{
+	struct hostile_all *w = data;
+	unsigned long flags;
+	unsigned int i;
+
+	atomic_inc(&w->ready);
+	wait_event(w->start, READ_ONCE(w->go));
+	for (i = 0; i < w->n; i++) {
+		local_irq_save(flags);
+		writel(i, w->reg);
+		local_irq_restore(flags);
+		atomic_inc(&w->writes);
+	}
+	if (atomic_dec_and_test(&w->running))
+		complete(&w->done);
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static int hostile_atomic_write_all(char **argv, int argc)
+{
+	unsigned int barno, started = 0, cpus, cpu;
+	struct task_struct **tasks;
+	struct hostile_bar hb;
+	struct hostile_all *w;
+	u64 off;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	tasks = kcalloc(nr_cpu_ids, sizeof(*tasks), GFP_KERNEL);
+	if (!w || !tasks) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	if (argc != 5 || kstrtouint(argv[2], 0, &barno) ||
+	    kstrtou64(argv[3], 0, &off) || kstrtouint(argv[4], 0, &w->n)) {
+		pr_err("usage: atomic_write_all DEV BAR OFF N\n");
+		ret = -EINVAL;
+		goto out_free;
+	}
+	ret = hostile_get_bar(argv[1], barno, off, 4, &hb);
+	if (ret)
+		goto out_free;
+	w->reg = ioremap(hb.start, hb.len);
+	if (!w->reg) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	w->reg += off;
+	init_waitqueue_head(&w->start);
+	init_completion(&w->done);
+	cpus_read_lock();
+	cpus = num_online_cpus();
+	atomic_set(&w->running, cpus);
+	for_each_online_cpu(cpu) {
+		struct task_struct *t;
+
+		t = kthread_create_on_cpu(hostile_all_thread, w, cpu, "hostile_w/%u");
+		if (IS_ERR(t))
+			break;
+		get_task_struct(t);
+		tasks[started++] = t;
+		wake_up_process(t);
+	}
+	cpus_read_unlock();
+	/* Threads never started count as finished. */
+	if (started < cpus && atomic_sub_and_test(cpus - started, &w->running))
+		complete(&w->done);
+	while (atomic_read(&w->ready) < started)
+		schedule_timeout_uninterruptible(1);
+	WRITE_ONCE(w->go, true);
+	wake_up_all(&w->start);
+	while (started && !wait_for_completion_timeout(&w->done, HZ))
+		;
+	for (cpu = 0; cpu < started; cpu++) {
+		kthread_stop(tasks[cpu]);
+		put_task_struct(tasks[cpu]);
+	}
+	mutex_lock(&hostile_lock);
+	scnprintf(hostile_result, sizeof(hostile_result), "writes=%d cpus=%u\n",
+		  atomic_read(&w->writes), atomic_read(&w->ready));
+	mutex_unlock(&hostile_lock);
+	iounmap(w->reg - off);
+	ret = started == cpus ? 0 : -EAGAIN;
+out_put:
+	pci_dev_put(hb.pdev);
+out_free:
+	kfree(tasks);
+	kfree(w);
+	return ret;
+}
+
 static int hostile_run(const char *val, const struct kernel_param *kp)
 {
 	char *line, *argv[8], *p, *w;
@@ -442,6 +556,8 @@ static int hostile_run(const char *val, const struct kernel_param *kp)
 		ret = hostile_atomic_read(argv, argc);
 	} else if (!strcmp(argv[0], "atomic_write")) {
 		ret = hostile_atomic_write(argv, argc);
+	} else if (!strcmp(argv[0], "atomic_write_all")) {
+		ret = hostile_atomic_write_all(argv, argc);
 	} else {
 		pr_err("unknown command '%s'\n", argv[0]);
 		ret = -EINVAL;

@@ -5,7 +5,8 @@
 # followed, each read reaching the device; synchronous
 # reads from every context where nothing may sleep (interrupts off, locks,
 # RCU, hard and soft interrupts, a wait loop's task state kept); trapped
-# writes with interrupts off while the device process is stopped.
+# writes with interrupts off from both CPUs at once, and while the device
+# process is stopped.
 # timeout: 360
 # Full preemption: the storm's threads are preempted inside ioremap() (the
 # driver asks for it there), so all of them are inside at once.
@@ -55,6 +56,16 @@ is "with the process stopped, atomic reads return all-ones" \
 	"$(field "$out" irqoff) $(field "$out" hardirq) $(field "$out" state)" "0xffffffff 0xffffffff kept"
 kill -CONT "$(dev_pid h)"
 is "trapped writes on page 1" "$(dev_cmd h 'region 0 0x1000 0x1000 4 0 1 0xffffffff 0')" ok
+# Both CPUs at once, each write with interrupts off: every trap has the
+# other CPU signal the process (an IPI), so both race for that one IPI.
+dev_cmd h clear >/dev/null
+out=$(hostile atomic_write_all "$a" 0 0x1000 20000)
+is "both CPUs made 20000 writes each, interrupts off for each" "$out" "writes=40000 cpus=2"
+got=$(dev_cmd h events)
+recorded=${got#*recorded=} recorded=${recorded%% *}
+is "the process has every one, recorded or counted as dropped ($got)" \
+	"$((recorded + ${got#*dropped=}))" 40000
+check "no CPU found its IPI's data in use (csd WARN)" sh -c '! dmesg | grep -q "kernel/smp.c"'
 dev_pause h
 write_done() { [ -f /tmp/w.rc ]; }
 sh -c "echo atomic_write $a 0 0x1000 20000 >/sys/module/pciem_hostile/parameters/run; echo \$? >/tmp/w.rc" &
