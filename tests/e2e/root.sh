@@ -15,10 +15,13 @@
 # host name, an fstab, and pciem-e2e.service, which at boot mounts the disk
 # labelled PCIEME2E, if there is one, and runs its e2e.sh.  apt's daily
 # timers are masked so that no apt run of theirs holds dpkg's lock while
-# the test installs.
+# the test installs.  The Debian 12 root also has the kernel image of
+# bookworm-backports (6.12), not booted, and its headers downloaded but not
+# installed (root-newer-kernel.sh): the guest installs them, and DKMS must
+# build the module for that kernel.
 #
 # Built once per set of inputs (release, mirror, this script) with
-# mmdebstrap (about 3 minutes) from PCIEM_E2E_MIRROR (default: the mirror
+# mmdebstrap (3 to 5 minutes) from PCIEM_E2E_MIRROR (default: the mirror
 # this machine's apt uses, see lib.sh) and cached in PCIEM_E2E_CACHE
 # (default ~/.cache/pciem/e2e); older roots of the same release are
 # removed.
@@ -42,7 +45,11 @@ packages=(
 	e2fsprogs nvme-cli pciutils procps
 )
 
-key=$(cat "$0" - <<<"$release $mirror ${packages[*]}" | sha256sum | cut -c1-12)
+newer_kernel=$(dirname "$0")/root-newer-kernel.sh
+newer_suite=
+if [ "$release" = bookworm ]; then newer_suite=bookworm-backports; fi
+
+key=$(cat "$0" "$newer_kernel" - <<<"$release $mirror ${packages[*]} $newer_suite" | sha256sum | cut -c1-12)
 dir=$cache/$release-$key
 if [ -f "$dir/done" ]; then
 	echo "$dir"
@@ -95,19 +102,30 @@ mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
 ln -sf /etc/systemd/system/pciem-e2e.service "$r/etc/systemd/system/multi-user.target.wants/pciem-e2e.service"
 '
 
+hooks=(--customize-hook="$hook")
+if [ -n "$newer_suite" ]; then
+	# shellcheck disable=SC2016 # "$1" is for the hook's shell: the root
+	hooks+=(--customize-hook="$(printf '%q "$1" %q %q' "$(realpath "$newer_kernel")" "$mirror" "$newer_suite")")
+fi
+
 if ! timeout 1200 mmdebstrap --variant=minbase --include="$(
 	IFS=,
 	echo "${packages[*]}"
-)" --customize-hook="$hook" "$release" "$tree" "$mirror" >"$log" 2>&1; then
+)" "${hooks[@]}" "$release" "$tree" "$mirror" >"$log" 2>&1; then
 	tail -n 30 "$log" >&2
 	echo "root.sh: mmdebstrap failed for $release (log: $log)" >&2
 	rm -rf "$tree"
 	exit 1
 fi
 
-kernels=("$tree"/boot/vmlinuz-*)
-if [ ${#kernels[@]} -ne 1 ] || [ ! -f "${kernels[0]}" ]; then
-	echo "root.sh: expected one kernel in $tree/boot, found: ${kernels[*]}" >&2
+# The kernel to boot: the release's own, not the newer one the hook added.
+newer=$(cat "$tree/var/cache/pciem-e2e-kernel/kernel" 2>/dev/null || true)
+kernels=()
+for k in "$tree"/boot/vmlinuz-*; do
+	[ -f "$k" ] && [ "${k##*/vmlinuz-}" != "$newer" ] && kernels+=("$k")
+done
+if [ ${#kernels[@]} -ne 1 ]; then
+	echo "root.sh: expected one kernel of $release in $tree/boot, found: ${kernels[*]}" >&2
 	exit 1
 fi
 kver=${kernels[0]##*/vmlinuz-}

@@ -5,6 +5,8 @@
 #   debs/      the three packages          kernel    the expected uname -r
 #   driver/    pciem_test.c, a driver      version   the packages' version
 #   plugin/    scratch.c, scratch.yaml and broken.yaml
+#   kernel-upgrade   if there: the series of the kernel whose headers the
+#                    root holds, for a kernel upgrade (root-newer-kernel.sh)
 # It does what a user does, as root: apt install, a YAML in /etc/pciem.d,
 # systemctl start, enable and reboot, a plugin built with pkg-config, then
 # stop and apt purge.  It runs in two boots: the first ends with a reboot,
@@ -147,11 +149,39 @@ nvme_disk() {
 	return 1
 }
 
-# dkms_installed: dkms status (shown on failure) says pciem is installed
-# for the running kernel.
+# dkms_installed [KVER]: dkms status (shown on failure) says pciem is
+# installed for KVER, by default the running kernel.
 dkms_installed() {
 	dkms status
-	dkms status | grep -qF "pciem/$VERSION, $(uname -r), x86_64: installed"
+	dkms status | grep -qF "pciem/$VERSION, ${1:-$(uname -r)}, x86_64: installed"
+}
+
+# A kernel upgrade, in a root that has a newer kernel's image and holds
+# its headers' packages (root-newer-kernel.sh): installing the headers
+# makes DKMS build pciem for that kernel, and the running device is left
+# alone.
+kernel_upgrade() {
+	_kd=/var/cache/pciem-e2e-kernel
+	[ -f "$E2E/kernel-upgrade" ] || return 0
+	_nk=$(cat "$_kd/kernel" 2>/dev/null)
+	case $_nk in
+	"$(cat "$E2E/kernel-upgrade")".*) ;;
+	*)
+		echo "$_kd/kernel: '$_nk'" >"$OUT"
+		result fail "the root holds a $(cat "$E2E/kernel-upgrade") kernel to upgrade to"
+		return 0
+		;;
+	esac
+	diag "a kernel upgrade, to $_nk"
+	check "dkms has not built it for $_nk: no headers yet" sh -c "! dkms status | grep -qF ', $_nk,'"
+	check "apt install linux-headers-$_nk" \
+		apt-get install -y --no-install-recommends "$_kd"/*.deb
+	check "dkms built and installed the module for $_nk" dkms_installed "$_nk"
+	is "modprobe would find it when $_nk boots" \
+		"$(modinfo -k "$_nk" -F vermagic pciem 2>&1 | cut -d' ' -f1)" "$_nk"
+	check "it is still installed for the running kernel" dkms_installed
+	check "and the running device was left alone ($1)" is_device "$1"
+	is "as was pciemd" "$(systemctl show -P NRestarts pciemd@counter) $(systemctl is-active pciemd@counter)" "0 active"
 }
 
 no_nvme_disk() {
@@ -306,6 +336,8 @@ second_boot() {
 		"/etc/pciem.d/broken.yaml:10:18: error: BAR index 9 is out of range; expected 0..5"
 	is "no device was created" "$(find /sys/bus/pci/devices -mindepth 1 -maxdepth 1 | wc -l)" "$before"
 	is "nothing in its state directory" "$(ls -A /var/lib/pciem/broken 2>&1)" ""
+
+	kernel_upgrade "$addr"
 
 	check "systemctl stop pciemd@counter" systemctl stop pciemd@counter
 	wait_for "its device is gone" 10 gone "$addr"
