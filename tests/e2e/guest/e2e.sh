@@ -174,8 +174,10 @@ kernel_upgrade() {
 	esac
 	diag "a kernel upgrade, to $_nk"
 	check "dkms has not built it for $_nk: no headers yet" sh -c "! dkms status | grep -qF ', $_nk,'"
+	_t=$(date +%s)
 	check "apt install linux-headers-$_nk" \
 		apt-get install -y --no-install-recommends "$_kd"/*.deb
+	diag "the headers' install, DKMS's build with it, took $(($(date +%s) - _t)) s"
 	check "dkms built and installed the module for $_nk" dkms_installed "$_nk"
 	is "modprobe would find it when $_nk boots" \
 		"$(modinfo -k "$_nk" -F vermagic pciem 2>&1 | cut -d' ' -f1)" "$_nk"
