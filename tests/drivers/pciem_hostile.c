@@ -102,17 +102,81 @@ static int hostile_get_bar(const char *addr, unsigned int bar, u64 off,
 	return 0;
 }
 
+/*
+ * A command's kernel threads: started together, once all are waiting at
+ * the start, and, once all have finished, stopped with kthread_stop(), so
+ * that no thread runs this module's code after the command has returned.
+ */
+struct hostile_crew {
+	atomic_t ready;		/* threads waiting at the start */
+	bool go;
+	wait_queue_head_t start;
+	atomic_t running;	/* threads not finished */
+	struct completion done;
+};
+
+static void hostile_crew_init(struct hostile_crew *c, unsigned int threads)
+{
+	init_waitqueue_head(&c->start);
+	init_completion(&c->done);
+	atomic_set(&c->running, threads);
+}
+
+/* Context: a crew thread, first. */
+static void hostile_crew_wait_start(struct hostile_crew *c)
+{
+	atomic_inc(&c->ready);
+	wait_event(c->start, READ_ONCE(c->go));
+}
+
+/* Context: a crew thread, last: its return value. */
+static int hostile_crew_finished(struct hostile_crew *c)
+{
+	if (atomic_dec_and_test(&c->running))
+		complete(&c->done);
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * Starts the @started threads in @tasks (each created, woken and with a
+ * reference held) of the @planned ones, waits for them to finish and stops
+ * them.  Threads never started count as finished.
+ */
+static void hostile_crew_run(struct hostile_crew *c, struct task_struct **tasks,
+			     unsigned int started, unsigned int planned)
+{
+	unsigned int i;
+
+	if (started < planned &&
+	    atomic_sub_and_test(planned - started, &c->running))
+		complete(&c->done);
+	while (atomic_read(&c->ready) < started)
+		schedule_timeout_uninterruptible(1);
+	WRITE_ONCE(c->go, true);
+	wake_up_all(&c->start);
+	/* Timed, so a long run is not taken for a hung task. */
+	while (started && !wait_for_completion_timeout(&c->done, HZ))
+		;
+	for (i = 0; i < started; i++) {
+		kthread_stop(tasks[i]);
+		put_task_struct(tasks[i]);
+	}
+}
+
 struct hostile_storm {
 	struct hostile_bar bar;
 	u64 off;
 	u32 expect;
 	unsigned int rounds;
-	atomic_t ready;		/* threads waiting at the start */
-	bool go;
-	wait_queue_head_t start;
-	atomic_t inside, most, calls, bad, running;
+	struct hostile_crew crew;
+	atomic_t inside, most, calls, bad;
 	u32 first_bad;
-	struct completion done;
 };
 
 static void hostile_note_most(atomic_t *most, int now)
@@ -174,8 +238,7 @@ static int hostile_storm_thread(void *data)
 	unsigned int i;
 
 	va = kcalloc(s->rounds, sizeof(*va), GFP_KERNEL);
-	atomic_inc(&s->ready);
-	wait_event(s->start, READ_ONCE(s->go));
+	hostile_crew_wait_start(&s->crew);
 	for (i = 0; va && i < s->rounds; i++) {
 		u32 v;
 
@@ -197,15 +260,7 @@ static int hostile_storm_thread(void *data)
 	if (!va)
 		atomic_inc(&s->bad);
 	kfree(va);
-	if (atomic_dec_and_test(&s->running))
-		complete(&s->done);
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return hostile_crew_finished(&s->crew);
 }
 
 static int hostile_ioremap_storm(char **argv, int argc)
@@ -241,9 +296,7 @@ static int hostile_ioremap_storm(char **argv, int argc)
 	s->off = off;
 	s->expect = expect;
 	s->rounds = rounds;
-	init_waitqueue_head(&s->start);
-	init_completion(&s->done);
-	atomic_set(&s->running, threads);
+	hostile_crew_init(&s->crew, threads);
 	for (i = 0; i < threads; i++) {
 		struct task_struct *t;
 
@@ -254,22 +307,8 @@ static int hostile_ioremap_storm(char **argv, int argc)
 		tasks[started++] = t;
 		wake_up_process(t);
 	}
-	/* Threads never started count as finished. */
-	if (started < threads &&
-	    atomic_sub_and_test(threads - started, &s->running))
-		complete(&s->done);
-	while (atomic_read(&s->ready) < started)
-		schedule_timeout_uninterruptible(1);
-	WRITE_ONCE(s->go, true);
-	wake_up_all(&s->start);
-	/* Timed, so a long storm is not taken for a hung task. */
-	while (started && !wait_for_completion_timeout(&s->done, HZ))
-		;
+	hostile_crew_run(&s->crew, tasks, started, threads);
 	unregister_kprobe(&kp);
-	for (i = 0; i < started; i++) {
-		kthread_stop(tasks[i]);
-		put_task_struct(tasks[i]);
-	}
 	mutex_lock(&hostile_lock);
 	scnprintf(hostile_result, sizeof(hostile_result),
 		  "calls=%d bad=%d first_bad=0x%x most_at_once=%d threads=%u\n",
@@ -431,36 +470,24 @@ static int hostile_atomic_write(char **argv, int argc)
 struct hostile_all {
 	void __iomem *reg;
 	unsigned int n;
-	atomic_t ready, writes, running;
-	bool go;
-	wait_queue_head_t start;
-	struct completion done;
+	struct hostile_crew crew;
+	atomic_t writes;
 };
 
-/* As the storm's: waits for kthread_stop() once its writes are made. */
 static int hostile_all_thread(void *data)
 {
 	struct hostile_all *w = data;
 	unsigned long flags;
 	unsigned int i;
 
-	atomic_inc(&w->ready);
-	wait_event(w->start, READ_ONCE(w->go));
+	hostile_crew_wait_start(&w->crew);
 	for (i = 0; i < w->n; i++) {
 		local_irq_save(flags);
 		writel(i, w->reg);
 		local_irq_restore(flags);
 		atomic_inc(&w->writes);
 	}
-	if (atomic_dec_and_test(&w->running))
-		complete(&w->done);
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return hostile_crew_finished(&w->crew);
 }
 
 static int hostile_atomic_write_all(char **argv, int argc)
@@ -493,11 +520,9 @@ static int hostile_atomic_write_all(char **argv, int argc)
 		goto out_put;
 	}
 	w->reg += off;
-	init_waitqueue_head(&w->start);
-	init_completion(&w->done);
 	cpus_read_lock();
 	cpus = num_online_cpus();
-	atomic_set(&w->running, cpus);
+	hostile_crew_init(&w->crew, cpus);
 	for_each_online_cpu(cpu) {
 		struct task_struct *t;
 
@@ -509,22 +534,10 @@ static int hostile_atomic_write_all(char **argv, int argc)
 		wake_up_process(t);
 	}
 	cpus_read_unlock();
-	/* Threads never started count as finished. */
-	if (started < cpus && atomic_sub_and_test(cpus - started, &w->running))
-		complete(&w->done);
-	while (atomic_read(&w->ready) < started)
-		schedule_timeout_uninterruptible(1);
-	WRITE_ONCE(w->go, true);
-	wake_up_all(&w->start);
-	while (started && !wait_for_completion_timeout(&w->done, HZ))
-		;
-	for (cpu = 0; cpu < started; cpu++) {
-		kthread_stop(tasks[cpu]);
-		put_task_struct(tasks[cpu]);
-	}
+	hostile_crew_run(&w->crew, tasks, started, cpus);
 	mutex_lock(&hostile_lock);
 	scnprintf(hostile_result, sizeof(hostile_result), "writes=%d cpus=%u\n",
-		  atomic_read(&w->writes), atomic_read(&w->ready));
+		  atomic_read(&w->writes), started);
 	mutex_unlock(&hostile_lock);
 	iounmap(w->reg - off);
 	ret = started == cpus ? 0 : -EAGAIN;
